@@ -1,0 +1,48 @@
+"""The ``wijkregie`` console command: Django's management commands with hyphenated names.
+
+``wijkregie import-areas FILE`` runs the ``import_areas`` command; ``wijkregie --help``
+lists Wijkregie's own commands first, then Django's.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Commands a user or operator runs; shown first by `wijkregie --help`.
+OWN_COMMANDS = {
+    "import-areas": "import gemeente/wijk/buurt boundaries from GeoJSON or TopoJSON",
+    "audit": "audit trail tools: `audit verify` checks the hash chain",
+    "demo": "demo data: `demo load --seed N [--scale national]`",
+    "mkba": "social cost-benefit analysis: `mkba run SCENARIO [--json]`",
+    "run_huey": "run the task queue worker (long jobs: imports, analyses)",
+    "migrate": "create or update the database schema",
+    "runserver": "development web server",
+    "createsuperuser": "create an administrator account",
+}
+
+
+def _help() -> str:
+    width = max(map(len, OWN_COMMANDS))
+    lines = ["usage: wijkregie COMMAND [options]", "",
+             "Wijkregie commands (wijkregie COMMAND --help for details):"]
+    lines += [f"  {name.ljust(width)}  {text}" for name, text in OWN_COMMANDS.items()]
+    lines += ["", "All Django management commands are available as well: "
+              "`wijkregie help --commands` lists them."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wijkregie.settings")
+    if len(argv) < 2 or argv[1] in ("-h", "--help"):
+        print(_help())
+        return
+    argv[1] = argv[1].replace("-", "_") if not argv[1].startswith("-") else argv[1]
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from wijkregie.core.models import Municipality
+
+
+def tenancy(request: HttpRequest) -> dict[str, Any]:
+    """The user's municipality, and whether the page must say it shows synthetic data."""
+    user = getattr(request, "user", None)
+    municipality = getattr(user, "municipality", None) if user and user.is_authenticated else None
+    if municipality is not None:
+        shows_demo = municipality.is_demo
+    else:
+        shows_demo = Municipality.objects.filter(is_demo=True).exists()
+    return {"current_municipality": municipality, "shows_demo_data": shows_demo}

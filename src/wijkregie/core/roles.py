@@ -1,0 +1,65 @@
+"""Roles are groups carrying permissions; this table is the single definition of them.
+
+Permissions are never granted to users directly. ``sync_roles`` (run after every
+migrate) makes the groups match this table, so a new capability adds its permissions
+here and every installation follows.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+ADMINISTRATOR = "administrator"
+GEBIEDSREGISSEUR = "gebiedsregisseur"
+ANALYST = "analyst"
+PARTNER_WORKER = "partner_worker"
+SAFETY_ADVISER = "safety_adviser"
+PROGRAMME_VIEWER = "programme_viewer"
+
+ROLE_LABELS = {
+    ADMINISTRATOR: _("administrator"),
+    GEBIEDSREGISSEUR: _("area director (gebiedsregisseur)"),
+    ANALYST: _("analyst"),
+    PARTNER_WORKER: _("partner worker"),
+    SAFETY_ADVISER: _("safety adviser"),
+    PROGRAMME_VIEWER: _("programme viewer"),
+}
+
+# "app_label.codename" per role.
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    ADMINISTRATOR: {
+        "core.view_audit_log",
+        "core.add_organisation", "core.change_organisation", "core.view_organisation",
+        "core.add_user", "core.change_user", "core.view_user",
+        "areas.view_area", "areas.import_areas",
+        "areas.view_programmearea", "areas.add_programmearea", "areas.change_programmearea",
+    },
+    GEBIEDSREGISSEUR: {
+        "areas.view_area", "areas.view_programmearea", "areas.change_programmearea",
+    },
+    ANALYST: {
+        "areas.view_area", "areas.import_areas", "areas.view_programmearea",
+        "areas.add_programmearea", "areas.change_programmearea",
+    },
+    PARTNER_WORKER: {"areas.view_area", "areas.view_programmearea"},
+    SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea"},
+    PROGRAMME_VIEWER: {"core.view_programme_aggregates", "areas.view_area"},
+}
+
+
+def _permission_filter(perms: set[str]) -> Q:
+    query = Q(pk__in=[])
+    for perm in perms:
+        app_label, codename = perm.split(".", 1)
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return query
+
+
+def sync_roles() -> None:
+    """Create the role groups and set their permissions exactly as in ROLE_PERMISSIONS."""
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = Permission.objects.filter(_permission_filter(perms))
+        group.permissions.set(wanted)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SafetyAdviceConfig(AppConfig):
+    name = "wijkregie.safety_advice"
+    label = "safety_advice"

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from wijkregie.areas import views as area_views
+from wijkregie.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", core_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("jobs/<uuid:job_id>/", core_views.job_status, name="job-status"),
+    path("areas/import/", area_views.import_areas, name="area-import"),
+    path("areas/<str:code>/", area_views.area_detail, name="area-detail"),
+    path("programmes/<str:municipality>/<slug:slug>/", area_views.programme_area_detail,
+         name="programme-area-detail"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+
+from wijkregie.core import roles
+from wijkregie.core.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_role_is_a_group_with_exactly_its_permissions():
+    for role, expected in roles.ROLE_PERMISSIONS.items():
+        group = Group.objects.get(name=role)
+        actual = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+        assert actual == expected, role
+
+
+def test_role_table_names_only_existing_permissions():
+    from django.contrib.auth.models import Permission
+
+    existing = {f"{p.content_type.app_label}.{p.codename}"
+                for p in Permission.objects.select_related("content_type")}
+    for role, perms in roles.ROLE_PERMISSIONS.items():
+        assert perms <= existing, (role, perms - existing)
+
+
+def test_demo_users_get_permissions_only_through_roles(demo):
+    assert not User.user_permissions.through.objects.exists()
+    assert User.objects.get(username="analist").has_perm("areas.import_areas")
+    assert not User.objects.get(username="agent").has_perm("areas.import_areas")
+    assert User.objects.get(username="beheerder").has_perm("core.view_audit_log")
+    assert not User.objects.get(username="regisseur").has_perm("core.view_audit_log")
+
+
+@pytest.mark.parametrize(("username", "status"), [
+    ("analist", 200), ("beheerder", 200), ("agent", 403), ("regisseur", 403),
+    ("adviseur", 403), ("programma", 403),
+])
+def test_import_page_by_role(demo, login, username, status):
+    assert login(username).get("/areas/import/").status_code == status
+
+
+def test_passwords_are_hashed_with_argon2(demo):
+    assert User.objects.get(username="regisseur").password.startswith("argon2")
