@@ -188,7 +188,7 @@ def _package_static_dir(package: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "static"
 
 
-STATICFILES_DIRS = [_package_static_dir("leaflet")]
+STATICFILES_DIRS = [BASE_DIR / "static", _package_static_dir("leaflet")]
 
 # --- task queue -----------------------------------------------------------
 # Embedded default: SQLite-backed huey in var/, run by `wijkregie run_huey` beside the web

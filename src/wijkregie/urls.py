@@ -14,6 +14,10 @@ urlpatterns = [
     path("areas/<str:code>/", area_views.area_detail, name="area-detail"),
     path("programmes/<str:municipality>/<slug:slug>/", area_views.programme_area_detail,
          name="programme-area-detail"),
+    path("figures/", include("wijkregie.figures.urls")),
+    path("signals/", include("wijkregie.signals.urls")),
+    path("hotspots/", include("wijkregie.hotspots.urls")),
+    path("impact/", include("wijkregie.impact.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -45,5 +45,6 @@ def test_area_page_shows_children_and_map(demo, login):
 def test_static_assets_are_served_without_cdn(demo, client):
     page = client.get("/login/").content.decode()
     assert "https://" not in re.sub(r'href="https://[^"]*"', "", page)
-    assert client.get("/static/leaflet/leaflet.js").status_code == 200
+    for asset in ("leaflet/leaflet.js", "wijkregie/site.css", "wijkregie/map.js"):
+        assert client.get(f"/static/{asset}").status_code == 200, asset
     assert client.get("/static/django_htmx/htmx-2.min.js").status_code == 200

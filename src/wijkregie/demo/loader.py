@@ -1,8 +1,9 @@
 """Load the deterministic synthetic demo data set into the database.
 
 ``load_demo(seed=N)`` always builds the same fictional municipalities, areas,
-organisations and users for the same seed. Later capabilities add their own steps to
-``DEMO_STEPS`` (figures, signals, ...), each receiving the context built so far.
+organisations and users for the same seed. Capabilities add their own data in a
+``demo_data.py`` module of their app, registering steps with :func:`demo_step`; each
+step receives the context built so far, and steps run in ``order``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 
 from wijkregie.areas.geometry import geojson_geometry, to_wgs84
 from wijkregie.areas.models import Area, AreaLevel, ProgrammeArea
@@ -54,6 +56,20 @@ class DemoContext:
 
 
 DemoStep = Callable[[DemoContext], None]
+_REGISTERED_STEPS: list[tuple[int, DemoStep]] = []
+
+
+def demo_step(order: int) -> Callable[[DemoStep], DemoStep]:
+    """Register a step of an app's ``demo_data`` module (foundation steps are 10-30)."""
+    def register(step: DemoStep) -> DemoStep:
+        _REGISTERED_STEPS.append((order, step))
+        return step
+    return register
+
+
+def demo_steps() -> list[DemoStep]:
+    autodiscover_modules("demo_data")
+    return [step for _, step in sorted(_REGISTERED_STEPS, key=lambda item: item[0])]
 
 
 def demo_present() -> bool:
@@ -81,13 +97,14 @@ def load_demo(*, seed: int = 1, scale: str = "small", replace: bool = False) -> 
         remove_demo()
     context = DemoContext(seed=seed, scale=scale, rng=np.random.default_rng(seed))
     with transaction.atomic():
-        for step in DEMO_STEPS:
+        for step in demo_steps():
             step(context)
     return context
 
 
 # --- steps ---------------------------------------------------------------------------
 
+@demo_step(order=10)
 def build_areas(context: DemoContext) -> None:
     n_towns, n_buurten, n_wijken = SCALES[context.scale]
     for index in range(n_towns):
@@ -157,6 +174,7 @@ ORGANISATION_TEMPLATES = [
 ]
 
 
+@demo_step(order=20)
 def build_organisations(context: DemoContext) -> None:
     """Per town its partners; the programme organisation works across all of them."""
     small = context.municipalities[:4]
@@ -184,6 +202,7 @@ DEMO_USERS = [
 ]
 
 
+@demo_step(order=30)
 def build_users(context: DemoContext) -> None:
     groups = {g.name: g for g in Group.objects.filter(name__in=roles.ROLE_PERMISSIONS)}
     if len(groups) != len(roles.ROLE_PERMISSIONS):
@@ -204,5 +223,3 @@ def build_users(context: DemoContext) -> None:
         context.logins.append(DemoLogin(username, role, org.name,
                                         municipality.name if municipality else "—"))
 
-
-DEMO_STEPS: list[DemoStep] = [build_areas, build_organisations, build_users]
