@@ -43,3 +43,13 @@ def test_import_page_by_role(demo, login, username, status):
 
 def test_passwords_are_hashed_with_argon2(demo):
     assert User.objects.get(username="regisseur").password.startswith("argon2")
+
+
+def test_administrator_manages_users_in_admin_without_direct_permissions(demo, login):
+    client = login("beheerder")
+    assert client.get("/admin/core/user/").status_code == 200
+    form = client.get(f"/admin/core/user/{User.objects.get(username='agent').pk}/change/")
+    assert form.status_code == 200
+    assert "user_permissions" not in form.content.decode()
+    assert client.get("/admin/core/auditevent/").status_code == 200
+    assert login("regisseur").get("/admin/core/user/").status_code == 302  # not staff

@@ -33,7 +33,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "core.view_audit_log",
         "core.add_organisation", "core.change_organisation", "core.view_organisation",
         "core.add_user", "core.change_user", "core.view_user",
-        "areas.view_area", "areas.import_areas",
+        "core.view_municipality", "core.change_municipality", "core.view_job",
+        "auth.view_group",
+        "areas.view_area", "areas.change_area", "areas.import_areas",
         "areas.view_programmearea", "areas.add_programmearea", "areas.change_programmearea",
     },
     GEBIEDSREGISSEUR: {

@@ -213,7 +213,8 @@ def build_users(context: DemoContext) -> None:
         municipality = context.municipalities[town] if town is not None else None
         org = context.organisations[org_key if town is None else f"{org_key}:{municipality.code}"]
         user = User(username=username, organisation=org, municipality=municipality,
-                    first_name=username.capitalize(), last_name="(demo)")
+                    first_name=username.capitalize(), last_name="(demo)",
+                    is_staff=role == roles.ADMINISTRATOR)  # the admin site is theirs
         if password_hash is None:
             user.set_password(DEMO_PASSWORD)
             password_hash = user.password
