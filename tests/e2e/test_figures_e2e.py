@@ -35,7 +35,8 @@ def test_profile_map_switch_and_csv_download(page_as, app_server):
     with page.expect_download() as download_info:
         page.click("#export-csv")
     download = download_info.value
-    text = open(download.path(), encoding="utf-8-sig").read()
+    with open(download.path(), encoding="utf-8-sig") as handle:
+        text = handle.read()
     rows = [r for r in csv.reader(io.StringIO(text)) if r]
     meta = {r[0]: r[1] for r in rows if r[0].startswith("#")}
     assert meta["# woninginbraak_rate: unit"] == "per 1.000 inwoners"

@@ -142,6 +142,9 @@ class Observation(models.Model):
     shown_text = models.CharField(max_length=40, default="")
     shown_status = models.CharField(max_length=10, default="missing")
 
+    def __str__(self) -> str:
+        return f"{self.indicator_id}@{self.area_id or self.programme_area_id} {self.year}"
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -178,6 +181,9 @@ class CityStatistic(models.Model):
     mean = models.FloatField()
     sd = models.FloatField()
     n = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.municipality_id} {self.year}: {self.mean:.2f}"
 
     class Meta:
         constraints = [
