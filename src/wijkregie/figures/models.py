@@ -142,9 +142,6 @@ class Observation(models.Model):
     shown_text = models.CharField(max_length=40, default="")
     shown_status = models.CharField(max_length=10, default="missing")
 
-    def __str__(self) -> str:
-        return f"{self.indicator_id}@{self.area_id or self.programme_area_id} {self.year}"
-
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -168,6 +165,9 @@ class Observation(models.Model):
         ]
 
 
+    def __str__(self) -> str:
+        return f"{self.indicator_id}@{self.area_id or self.programme_area_id} {self.year}"
+
 class CityStatistic(models.Model):
     """Mean and spread of an indicator over the buurten (else wijken) of one municipality
     in one year: what the benchmark colours compare with. Recomputed with the aggregates.
@@ -182,9 +182,6 @@ class CityStatistic(models.Model):
     sd = models.FloatField()
     n = models.PositiveIntegerField()
 
-    def __str__(self) -> str:
-        return f"{self.indicator_id} {self.municipality_id} {self.year}: {self.mean:.2f}"
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["indicator", "municipality", "year"],
@@ -194,3 +191,6 @@ class CityStatistic(models.Model):
                                     condition=Q(municipality__isnull=True),
                                     name="national_statistic_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.municipality_id} {self.year}: {self.mean:.2f}"
