@@ -104,3 +104,17 @@ def test_programme_viewer_sees_figures_of_every_municipality_but_no_programme_ar
     pa = demo.programme_areas[0]
     response = client.get(f"/figures/programmes/{pa.municipality.code}/{pa.slug}/")
     assert response.status_code in (403, 404)
+
+
+def test_compare_and_composite_tables_export(demo, login):
+    a, b = Area.objects.filter(municipality__code="GM9001", level="wijk").order_by("code")[:2]
+    client = login("regisseur")
+    compare = client.get(f"/figures/compare/export.csv?area={a.code}&area={b.code}")
+    rows = list(csv.reader(io.StringIO(compare.content.decode("utf-8-sig"))))
+    header = next(r for r in rows if r and r[0] == "indicator")
+    assert header[-2:] == [a.code, b.code]
+    index = client.get("/figures/index/export.csv?level=wijk&year=2024")
+    lines = [r for r in csv.reader(io.StringIO(index.content.decode("utf-8-sig")))
+             if r and not r[0].startswith("#")]
+    assert lines[0] == ["code", "name", "year", "safety", "social", "physical", "index"]
+    assert len(lines) == 5  # four wijken
