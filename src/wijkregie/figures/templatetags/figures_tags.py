@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from html import escape
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -21,31 +21,37 @@ register = template.Library()
 def _labels(language: str) -> dict[str, str]:
     """Translated titles, once per language rather than once per figure."""
     return {"suppressed": _("withheld for confidentiality"), "missing": _("no figure"),
-            "derived_title": _("aggregated from the buurten"), "derived": _("(derived)")}
+            "derived_title": _("aggregated from the buurten"), "derived": _("(derived)"),
+            "year": _("Year"), "value": _("Value")}
 
 
 @register.filter
 def figure(point: SeriesPoint | None) -> SafeString:
     """A figure as shown, with its status for styling and a note when derived."""
-    labels = _labels(get_language())
+    return mark_safe(_figure_html(point, _labels(get_language())))
+
+
+def _figure_html(point: SeriesPoint | None, labels: dict[str, str]) -> str:
+    # Plain string building with escaping: format_html per figure dominated profiles.
     if point is None:
-        return format_html('<span class="figure figure-missing" title="{}">.</span>',
-                           labels["missing"])
+        return f'<span class="figure figure-missing" title="{escape(labels["missing"])}">.</span>'
     title = labels.get(point.status) if point.status in ("suppressed", "missing") else None
-    html = format_html('<span class="figure figure-{}"{}>{}</span>', point.status,
-                       format_html(' title="{}"', title) if title else "", point.text)
+    title_attr = f' title="{escape(title)}"' if title else ""
+    html = (f'<span class="figure figure-{escape(point.status)}"{title_attr}>'
+            f"{escape(point.text)}</span>")
     if point.derived:
-        html = format_html('{} <span class="derived" title="{}">{}</span>', html,
-                           labels["derived_title"], labels["derived"])
+        html += (f' <span class="derived" title="{escape(labels["derived_title"])}">'
+                 f'{escape(labels["derived"])}</span>')
     return html
 
 
 @register.filter
 def year_table(series: Sequence[SeriesPoint], caption: str) -> SafeString:
     """The figures per year behind a trend line, as an accessible table."""
-    rows = format_html_join("", '<tr><td>{}</td><td class="num">{}</td></tr>',
-                            ((p.year, figure(p)) for p in series))
-    return format_html(
-        '<table class="data"><caption class="visually-hidden">{}</caption><thead><tr>'
-        '<th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
-        caption, _("Year"), _("Value"), rows)
+    labels = _labels(get_language())
+    rows = "".join(f'<tr><td>{p.year}</td><td class="num">{_figure_html(p, labels)}</td></tr>'
+                   for p in series)
+    return mark_safe(
+        f'<table class="data"><caption class="visually-hidden">{escape(caption)}</caption>'
+        f'<thead><tr><th scope="col">{escape(labels["year"])}</th><th scope="col">'
+        f'{escape(labels["value"])}</th></tr></thead><tbody>{rows}</tbody></table>')
