@@ -40,13 +40,18 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     },
     GEBIEDSREGISSEUR: {
         "areas.view_area", "areas.view_programmearea", "areas.change_programmearea",
+        "hotspots.view_hotspotanalysis", "hotspots.view_namedlocation",
     },
     ANALYST: {
         "areas.view_area", "areas.import_areas", "areas.view_programmearea",
         "areas.add_programmearea", "areas.change_programmearea",
+        "hotspots.view_incidentdataset", "hotspots.add_incidentdataset",
+        "hotspots.view_hotspotanalysis", "hotspots.add_hotspotanalysis",
+        "hotspots.view_namedlocation", "hotspots.add_namedlocation",
     },
     PARTNER_WORKER: {"areas.view_area", "areas.view_programmearea"},
-    SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea"},
+    SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea",
+                     "hotspots.view_hotspotanalysis", "hotspots.view_namedlocation"},
     PROGRAMME_VIEWER: {"core.view_programme_aggregates", "areas.view_area"},
 }
 
