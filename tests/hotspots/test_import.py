@@ -127,7 +127,8 @@ def test_upload_page_runs_the_import_as_a_job(login, tmp_path):
 
 def test_upload_of_a_bad_file_fails_the_job_and_saves_nothing(login, tmp_path):
     client = login("analist")
-    path = write_csv(tmp_path / "broken.csv", [(1, 2, "2023-01-01", "a"), ("q", 2, "2023-01-01", "a")])
+    path = write_csv(tmp_path / "broken.csv",
+                     [(1, 2, "2023-01-01", "a"), ("q", 2, "2023-01-01", "a")])
     with path.open("rb") as handle:
         response = client.post("/hotspots/import/", {"file": handle})
     page = client.get(response["Location"]).content.decode()

@@ -9,6 +9,8 @@ input. No Django here.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -336,18 +338,18 @@ CSV_COLUMNS = ("id", "row", "col", "centre_x", "centre_y", "lon", "lat", "class"
                "total", "trend")
 
 
-def to_csv_lines(result: dict[str, Any], *, suppress_below: int = 0) -> list[list[Any]]:
-    """Rows of the CSV export: ``#`` lines with parameters and legend, then one row per cell.
+def to_csv_text(result: dict[str, Any], *, suppress_below: int = 0) -> str:
+    """The CSV export: ``#`` lines with parameters and legend, then one row per cell.
 
     The cell rows carry the cell centre (in the analysis projection and WGS84), the
     class, the total, the count trend, the method's statistics and the count per period.
     Read with ``pandas.read_csv(path, comment="#")``.
     """
-    lines: list[list[Any]] = [[f"# method: {result['method']}"],
-                              [f"# projection: {result['crs']}"],
-                              [f"# incidents: {result['n_incidents']}"]]
-    lines += [[f"# parameter {k}: {v}"] for k, v in result["params"].items()]
-    lines += [[f"# class {item['code']}: {item['name']}"] for item in result["legend"]]
+    comments = [f"method: {result['method']}", f"projection: {result['crs']}",
+                f"incidents: {result['n_incidents']}"]
+    comments += [f"parameter {k}: {v}" for k, v in result["params"].items()]
+    comments += [f"class {item['code']}: {item['name']}" for item in result["legend"]]
+    lines: list[list[Any]] = []
     g = result["grid"]
     stat_keys = [k for k in ("z", "p", "trend_tau", "trend_p", "density_per_km2", "risk")
                  if result["cells"] and k in result["cells"][0]]
@@ -366,4 +368,8 @@ def to_csv_lines(result: dict[str, Any], *, suppress_below: int = 0) -> list[lis
                       f"<{suppress_below}" if hidden else cell["total"],
                       "" if cell["trend"] is None else cell["trend"],
                       *("" if cell[k] is None else cell[k] for k in stat_keys), *counts])
-    return lines
+    buffer = io.StringIO()
+    # Comment lines are written as they are: a CSV writer would quote those with commas.
+    buffer.writelines(f"# {' '.join(line.split())}\n" for line in comments)
+    csv.writer(buffer, lineterminator="\n").writerows(lines)
+    return buffer.getvalue()

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
 import json
 import uuid
 from pathlib import Path
@@ -173,11 +171,10 @@ def export_geojson(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     record = _done(request, pk)
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(pipeline.to_csv_lines(
-        record.result, suppress_below=record.params.get("suppress_below", 0)))
+    text = pipeline.to_csv_text(record.result,
+                                suppress_below=record.params.get("suppress_below", 0))
     audit.record(AuditAction.EXPORT, request=request, obj=record, detail={"format": "csv"})
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_export_name(record, "csv")}"'
     return response
 

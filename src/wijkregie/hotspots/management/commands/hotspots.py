@@ -162,8 +162,7 @@ def write_result(result: dict[str, Any], out: Path) -> None:
     if suffix == ".geojson":
         out.write_text(json.dumps(pipeline.to_geojson(result)))
     elif suffix == ".csv":
-        with out.open("w", newline="") as handle:
-            csv.writer(handle).writerows(pipeline.to_csv_lines(result))
+        out.write_text(pipeline.to_csv_text(result))
     elif suffix == ".json":
         out.write_text(json.dumps(result))
     else:
