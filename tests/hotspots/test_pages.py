@@ -33,6 +33,10 @@ def test_demo_programme_area_page_shows_emerging_classes(login):
             assert item["name"] in page
     assert 'id="period-slider"' in page and 'id="hotspot-data"' in page
     assert 'id="top-cells"' in page
+    # per period: space-time Gi* significance by sign, as the slider shows it
+    assert [item["code"] for item in analysis.result["period_legend"]] == [1, 0, -1]
+    values = {v for c in analysis.result["cells"] for v in c["period_classes"]}
+    assert values <= {-1, 0, 1} and 1 in values
 
 
 def test_nav_and_index_for_roles(login):

@@ -40,6 +40,10 @@ BIN_NAMES = {3: "hot spot, 99% confidence", 2: "hot spot, 95% confidence",
              1: "hot spot, 90% confidence", 0: "not significant",
              -1: "cold spot, 90% confidence", -2: "cold spot, 95% confidence",
              -3: "cold spot, 99% confidence"}
+# Per-period classes of the emerging analysis: significant or not after FDR, by sign.
+SIGN_COLOURS = {1: "#d73027", 0: "#ffffff", -1: "#4575b4"}
+SIGN_NAMES = {1: "significant hot spot in this period", 0: "not significant",
+              -1: "significant cold spot in this period"}
 RANK_COLOURS = {3: "#bd0026", 2: "#f03b20", 1: "#feb24c", 0: "#ffffff"}
 RANK_NAMES = {3: "top 1% of cells", 2: "top 5% of cells", 1: "top 10% of cells",
               0: "below the top 10%"}
@@ -99,6 +103,8 @@ def _legend(method: str) -> list[dict[str, Any]]:
         order = [3, 1, 2, 4, 5, 6, 7, 8, 0, -1, -2, -3, -4, -5, -6, -7, -8]
         return [{"code": c, "name": engine.CATEGORY_NAMES[c].replace("_", " "),
                  "colour": EMERGING_COLOURS[c]} for c in order]
+    if method == "emerging_period":
+        return [{"code": c, "name": SIGN_NAMES[c], "colour": SIGN_COLOURS[c]} for c in (1, 0, -1)]
     if method == "gistar":
         return [{"code": c, "name": BIN_NAMES[c], "colour": BIN_COLOURS[c]}
                 for c in (3, 2, 1, 0, -1, -2, -3)]
@@ -175,7 +181,7 @@ def run_analysis(
         significant = np.nan_to_num(res.gi_p, nan=1.0) <= res.p_threshold
         per_period = (np.sign(np.nan_to_num(res.gi_z)) * significant).astype(np.int64)
         per_cell = {"trend_tau": res.mk_tau, "trend_p": res.mk_p, "z": res.gi_z[:, -1]}
-        extra = {"p_threshold": res.p_threshold, "period_legend": "gistar_sign"}
+        extra = {"p_threshold": res.p_threshold}
         analysed = res.analysed
     elif params.method == "gistar":
         step(0.2, f"Gi* over {int(occupied.sum())} cells")
@@ -251,7 +257,8 @@ def run_analysis(
         "n_incidents": int(x.size),
         "n_analysed_cells": int(idx.size),
         "legend": _legend(params.method),
-        "period_legend": _legend("gistar") if per_period is not None else [],
+        "period_legend": ([] if per_period is None else _legend(
+            "emerging_period" if params.method == "emerging" else "gistar")),
         "class_counts": {str(c): int(n) for c, n in
                          zip(*np.unique(classes[idx], return_counts=True), strict=True)},
         "cells": cells,
