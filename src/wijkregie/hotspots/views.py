@@ -21,6 +21,7 @@ from wijkregie.core.models import AuditAction
 from wijkregie.hotspots import analysis as pipeline
 from wijkregie.hotspots import selectors, services
 from wijkregie.hotspots.forms import AnalysisForm, IncidentUploadForm, SaveLocationForm
+from wijkregie.hotspots.labels import class_label, translated_legend
 from wijkregie.hotspots.models import AnalysisStatus, HotspotAnalysis
 from wijkregie.hotspots.sources import sources_for
 
@@ -70,6 +71,10 @@ def _analysis_context(record: HotspotAnalysis | None) -> dict[str, Any]:
     geojson = pipeline.to_geojson(result, suppress_below=suppress)
     for feature in geojson["features"]:
         feature["properties"].pop("counts", None)
+        feature["properties"]["class_name"] = class_label(feature["properties"]["class_name"])
+    for key in ("legend", "period_legend"):
+        geojson["metadata"][key] = translated_legend(result[key])
+    legend = geojson["metadata"]["legend"]
     top = pipeline.top_cells(result)
     periods = result["periods"]
     rows = []
@@ -77,7 +82,8 @@ def _analysis_context(record: HotspotAnalysis | None) -> dict[str, Any]:
         hidden = suppress and cell["total"] < suppress
         rows.append({
             "id": cell["id"], "row": cell["row"], "col": cell["col"],
-            "class": cell["class"], "class_name": pipeline.class_name(result, cell["class"]),
+            "class": cell["class"],
+            "class_name": class_label(pipeline.class_name(result, cell["class"])),
             "total": f"<{suppress}" if hidden else cell["total"],
             "last": "" if hidden else cell["counts"][-1], "trend": cell["trend"],
             "period_classes": ",".join(map(str, cell.get("period_classes", []))),
@@ -86,9 +92,9 @@ def _analysis_context(record: HotspotAnalysis | None) -> dict[str, Any]:
         "analysis": record, "result": result, "map_data": geojson, "top_rows": rows,
         "periods": periods, "last_period_index": len(periods),
         "has_period_classes": bool(result["period_legend"]),
-        "legend": result["legend"], "period_legend": result["period_legend"],
+        "period_legend": geojson["metadata"]["period_legend"],
         "class_counts": [(item, result["class_counts"].get(str(item["code"]), 0))
-                         for item in result["legend"]],
+                         for item in legend],
         "save_form": SaveLocationForm(initial={"cell": top[0]["id"] if top else None}),
         "suppress_below": suppress,
     }
