@@ -159,6 +159,9 @@ def test_save_a_cluster_as_a_named_location(login):
     assert location.params["method"] == "emerging" and location.params["cell_size"] == size
     page = client.get(response["Location"]).content.decode()
     assert "Stationsplein" in page
+    with translation.override("nl"):
+        assert location.hotspot_class_label in page
+        assert location.hotspot_class_label != location.hotspot_class
     # the same name twice is refused, nothing added
     client.post(f"/hotspots/analyses/{analysis.pk}/save-location/",
                 {"cell": cell["id"], "name": "Stationsplein"})

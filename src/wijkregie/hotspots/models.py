@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkregie.areas.models import ProgrammeArea
 from wijkregie.core.models import Job, Municipality
+from wijkregie.hotspots.labels import class_label
 
 
 class IncidentDataSet(models.Model):
@@ -41,6 +42,11 @@ class IncidentDataSet(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def hotspot_class_label(self) -> str:
+        """The class name in the user's language (stored in English, as in exports)."""
+        return class_label(self.hotspot_class)
 
 
 class Incident(models.Model):
@@ -149,3 +155,8 @@ class NamedLocation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def hotspot_class_label(self) -> str:
+        """The class name in the user's language (stored in English, as in exports)."""
+        return class_label(self.hotspot_class)
