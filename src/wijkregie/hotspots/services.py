@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,6 +15,7 @@ from wijkregie.areas.geometry import from_geojson, geojson_geometry, to_wgs84, t
 from wijkregie.areas.models import ProgrammeArea
 from wijkregie.core import audit
 from wijkregie.core.models import AuditAction, Municipality, User
+from wijkregie.core.progress import Progress, no_progress
 from wijkregie.hotspots import analysis as pipeline
 from wijkregie.hotspots.incident_files import IncidentTable, read_incidents
 from wijkregie.hotspots.models import (
@@ -27,17 +27,12 @@ from wijkregie.hotspots.models import (
 )
 from wijkregie.hotspots.sources import Points, Source
 
-Progress = Callable[[float, str], None]
 BATCH = 5000
-
-
-def _quiet(fraction: float, message: str) -> None:
-    return None
 
 
 def store_incidents(*, table: IncidentTable, municipality: Municipality, name: str,
                     actor: User | None, is_demo: bool = False,
-                    progress: Progress = _quiet) -> IncidentDataSet:
+                    progress: Progress = no_progress) -> IncidentDataSet:
     """Save a checked incident table as one data set, in one transaction, in batches."""
     with transaction.atomic():
         data_set = IncidentDataSet.objects.create(
@@ -64,7 +59,7 @@ def store_incidents(*, table: IncidentTable, municipality: Municipality, name: s
 
 def import_incident_file(*, path: Path, municipality: Municipality, name: str = "",
                          crs: str | None = None, columns: dict[str, str] | None = None,
-                         actor: User | None = None, progress: Progress = _quiet
+                         actor: User | None = None, progress: Progress = no_progress
                          ) -> IncidentDataSet:
     """Read, check and store one incident file: all rows or nothing."""
     table = read_incidents(path, crs=crs, columns=columns, progress=progress)
@@ -117,7 +112,7 @@ def create_analysis(*, municipality: Municipality, req: AnalysisRequest,
 
 
 def compute_analysis(*, record: HotspotAnalysis, source: Source,
-                     progress: Progress = _quiet) -> HotspotAnalysis:
+                     progress: Progress = no_progress) -> HotspotAnalysis:
     """Run the pipeline for a recorded analysis and store its result (or its error)."""
     params = record.params
     try:

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
+from wijkregie.core.progress import command_progress
 from wijkregie.hotspots import analysis as pipeline
 from wijkregie.hotspots import engine
 from wijkregie.hotspots.incident_files import IncidentFileError, IncidentTable, read_incidents
@@ -60,13 +60,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
-        quiet = options["verbosity"] == 0
         columns = dict(item.partition("=")[::2] for item in options["column"])
-        with tqdm(total=100, unit="%", disable=quiet, file=self.stderr._out) as bar:
-            def progress(fraction: float, message: str) -> None:
-                bar.set_description(message[:60])
-                bar.update(round(fraction * 100) - bar.n)
-
+        with command_progress(self, options["verbosity"]) as progress:
             try:
                 table = read_incidents(options["file"], crs=options["crs"],
                                        columns=columns or None,
@@ -81,14 +76,14 @@ class Command(BaseCommand):
                     window=options["window"], coverage=options["coverage"])
                 if action == "backtest":
                     self._backtest(x, y, dates, params, options["out"])
-                    bar.update(100 - bar.n)
+                    progress(1.0, "backtest done")
                     return
                 result = pipeline.run_analysis(
                     x, y, dates, params, crs=table.crs,
                     progress=lambda f, m: progress(0.3 + 0.7 * f, m))
             except (IncidentFileError, ValueError) as exc:
                 raise CommandError(str(exc)) from None
-            bar.update(100 - bar.n)
+            progress(1.0, "done")
         self._summary(result)
         if options["out"]:
             write_result(result, options["out"])

@@ -4,9 +4,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
 from wijkregie.core.models import Municipality, User
+from wijkregie.core.progress import command_progress
 from wijkregie.hotspots.incident_files import IncidentFileError
 from wijkregie.hotspots.services import import_incident_file
 
@@ -41,12 +41,7 @@ class Command(BaseCommand):
             actor = User.objects.filter(username=options["user"]).first()
             if actor is None:
                 raise CommandError(f"--user {options['user']!r}: no such user")
-        with tqdm(total=100, unit="%", disable=options["verbosity"] == 0,
-                  file=self.stderr._out) as bar:
-            def progress(fraction: float, message: str) -> None:
-                bar.set_description(message)
-                bar.update(round(fraction * 100) - bar.n)
-
+        with command_progress(self, options["verbosity"]) as progress:
             try:
                 data_set = import_incident_file(
                     path=options["file"], municipality=municipality, name=options["name"],
