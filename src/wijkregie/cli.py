@@ -12,6 +12,8 @@ import sys
 # Commands a user or operator runs; shown first by `wijkregie --help`.
 OWN_COMMANDS = {
     "import-areas": "import gemeente/wijk/buurt boundaries from GeoJSON or TopoJSON",
+    "import-incidents": "import incidents (CSV: x/y or lon/lat, date or month, type)",
+    "hotspots": "hot spot analyses on a file: `hotspots emerging|gistar|kde|forecast FILE`",
     "audit": "audit trail tools: `audit verify` checks the hash chain",
     "demo": "demo data: `demo load --seed N [--scale national]`",
     "mkba": "social cost-benefit analysis: `mkba run SCENARIO [--json]`",

@@ -43,15 +43,20 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     GEBIEDSREGISSEUR: {
         "areas.view_area", "areas.view_programmearea", "areas.change_programmearea",
         "figures.view_indicator", "figures.export_figures",
+        "hotspots.view_hotspotanalysis", "hotspots.view_namedlocation",
     },
     ANALYST: {
         "areas.view_area", "areas.import_areas", "areas.view_programmearea",
         "areas.add_programmearea", "areas.change_programmearea",
         "figures.view_indicator", "figures.import_figures", "figures.export_figures",
+        "hotspots.view_incidentdataset", "hotspots.add_incidentdataset",
+        "hotspots.view_hotspotanalysis", "hotspots.add_hotspotanalysis",
+        "hotspots.view_namedlocation", "hotspots.add_namedlocation",
     },
     PARTNER_WORKER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator"},
     SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
-                     "figures.export_figures"},
+                     "figures.export_figures",
+                     "hotspots.view_hotspotanalysis", "hotspots.view_namedlocation"},
     PROGRAMME_VIEWER: {"core.view_programme_aggregates", "areas.view_area",
                        "figures.view_indicator", "figures.export_figures"},
 }

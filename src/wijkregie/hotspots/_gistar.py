@@ -17,6 +17,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse, stats
 
+from ._weights import drop_diagonal
+
 Transform = Literal["B", "R"]
 
 # Elements per permutation block (permutations x cells); 4M float64 = 32 MB.
@@ -52,10 +54,7 @@ def star_weights(
     invariant to scaling a row, which is why ArcGIS notes row standardisation has no
     effect on Gi* with binary weights.
     """
-    w = sparse.csr_matrix(weights, dtype=np.float64, copy=True)
-    w.setdiag(0)
-    w.eliminate_zeros()
-    w.sort_indices()
+    w = drop_diagonal(weights, copy=True)
     n = w.shape[0]
     if transform == "B":
         w.data[:] = 1.0

@@ -10,10 +10,20 @@ from scipy import sparse
 from scipy.spatial import cKDTree
 
 
-def _csr_without_diagonal(w: sparse.spmatrix | sparse.sparray) -> sparse.csr_matrix:
-    w = sparse.csr_matrix(w, dtype=np.float64)
-    w.setdiag(0)
-    w.eliminate_zeros()
+def drop_diagonal(w: sparse.spmatrix | sparse.sparray, *, copy: bool = False
+                  ) -> sparse.csr_matrix:
+    """Square CSR without stored diagonal entries or explicit zeros, indices sorted.
+
+    Masks the stored entries instead of ``setdiag(0)``: on a large matrix whose
+    diagonal is absent, ``setdiag`` first inserts every diagonal entry (a structure
+    change that copies the whole matrix), which took seconds for space-time cubes.
+    """
+    w = sparse.csr_matrix(w, dtype=np.float64, copy=copy)
+    w.sum_duplicates()
+    rows = np.repeat(np.arange(w.shape[0]), np.diff(w.indptr))
+    keep = (w.indices != rows) & (w.data != 0)
+    if not keep.all():
+        w = sparse.csr_matrix((w.data[keep], (rows[keep], w.indices[keep])), shape=w.shape)
     w.sort_indices()
     return w
 
@@ -44,7 +54,7 @@ def grid_weights(
         dst.append(r2[ok] * nx + c2[ok])
     i, j = np.concatenate(src), np.concatenate(dst)
     n = ny * nx
-    return _csr_without_diagonal(sparse.csr_matrix((np.ones(i.size), (i, j)), shape=(n, n)))
+    return drop_diagonal(sparse.csr_matrix((np.ones(i.size), (i, j)), shape=(n, n)))
 
 
 def distance_band_weights(coords: ArrayLike, threshold: float) -> sparse.csr_matrix:
@@ -61,7 +71,7 @@ def distance_band_weights(coords: ArrayLike, threshold: float) -> sparse.csr_mat
     n = len(pts)
     i = np.concatenate([pairs[:, 0], pairs[:, 1]])
     j = np.concatenate([pairs[:, 1], pairs[:, 0]])
-    return _csr_without_diagonal(sparse.csr_matrix((np.ones(i.size), (i, j)), shape=(n, n)))
+    return drop_diagonal(sparse.csr_matrix((np.ones(i.size), (i, j)), shape=(n, n)))
 
 
 def spacetime_weights(
@@ -75,12 +85,25 @@ def spacetime_weights(
     neighbours in each of the ``time_lag`` previous periods. The focal bin itself is
     left out (Gi* adds it). Early periods simply have fewer neighbours.
     """
-    s = sparse.csr_matrix((spatial != 0).astype(np.float64))
+    s = drop_diagonal((spatial != 0).astype(np.float64))
     n = s.shape[0]
-    with_self = s + sparse.identity(n, format="csr")
-    blocks = sparse.kron(sparse.identity(n_periods, format="csr"), s, format="csr")
-    for lag in range(1, time_lag + 1):
-        # shift[t, t - lag] = 1: period t looks back at period t - lag.
-        shift = sparse.eye(n_periods, k=-lag, format="csr")
-        blocks = blocks + sparse.kron(shift, with_self, format="csr")
-    return _csr_without_diagonal(blocks)
+    src = np.repeat(np.arange(n, dtype=np.int64), np.diff(s.indptr))
+    dst = s.indices.astype(np.int64)
+    # (a) spatial neighbours in the same period: block (t, t) for every t.
+    offsets = np.arange(n_periods, dtype=np.int64) * n
+    rows = [(offsets[:, None] + src).ravel()]
+    cols = [(offsets[:, None] + dst).ravel()]
+    # (b) the cell itself and its neighbours, ``lag`` periods back: block (t, t - lag).
+    self_src = np.concatenate([src, np.arange(n, dtype=np.int64)])
+    self_dst = np.concatenate([dst, np.arange(n, dtype=np.int64)])
+    for lag in range(1, min(time_lag, n_periods - 1) + 1):
+        later = offsets[lag:, None]
+        rows.append((later + self_src).ravel())
+        cols.append((later - lag * n + self_dst).ravel())
+    # Index arithmetic instead of kron sums: the blocks never overlap, so every entry is
+    # 1 and the COO -> CSR conversion is one O(nnz) pass.
+    i, j = np.concatenate(rows), np.concatenate(cols)
+    size = n * n_periods
+    w = sparse.csr_matrix((np.ones(i.size), (i, j)), shape=(size, size))
+    w.sort_indices()
+    return w

@@ -1,0 +1,382 @@
+"""From points to a stored hot spot result: the one pipeline the page and the CLI share.
+
+:func:`run_analysis` takes projected points, dates and :class:`AnalysisParams` and
+returns a plain-JSON result (grid, periods, analysed cells with counts, statistics and
+class, legend). The page stores it in ``HotspotAnalysis.result``; ``wijkregie
+hotspots`` writes it to GeoJSON/CSV, so both give the same numbers for the same
+input. No Django here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from pyproj import Transformer
+
+from wijkregie.hotspots import engine
+
+Method = Literal["gistar", "emerging", "kde", "forecast"]
+METHODS: tuple[Method, ...] = ("emerging", "gistar", "kde", "forecast")
+Progress = Callable[[float, str], None]
+
+# Colours: a diverging red/blue scheme for hot/cold, ColorBrewer-like, dark enough to
+# stand out against the light page. Codes are the engine's CATEGORY_CODES.
+EMERGING_COLOURS = {
+    1: "#fdae61", 2: "#f46d43", 3: "#a50026", 4: "#d73027", 5: "#fee090", 6: "#e08214",
+    7: "#b35806", 8: "#8c510a", 0: "#ffffff",
+    -1: "#abd9e9", -2: "#74add1", -3: "#313695", -4: "#4575b4", -5: "#e0f3f8",
+    -6: "#8073ac", -7: "#542788", -8: "#2d004b",
+}
+BIN_COLOURS = {3: "#d73027", 2: "#fc8d59", 1: "#fee090", 0: "#ffffff",
+               -1: "#e0f3f8", -2: "#91bfdb", -3: "#4575b4"}
+BIN_NAMES = {3: "hot spot, 99% confidence", 2: "hot spot, 95% confidence",
+             1: "hot spot, 90% confidence", 0: "not significant",
+             -1: "cold spot, 90% confidence", -2: "cold spot, 95% confidence",
+             -3: "cold spot, 99% confidence"}
+# Per-period classes of the emerging analysis: significant or not after FDR, by sign.
+SIGN_COLOURS = {1: "#d73027", 0: "#ffffff", -1: "#4575b4"}
+SIGN_NAMES = {1: "significant hot spot in this period", 0: "not significant",
+              -1: "significant cold spot in this period"}
+RANK_COLOURS = {3: "#bd0026", 2: "#f03b20", 1: "#feb24c", 0: "#ffffff"}
+RANK_NAMES = {3: "top 1% of cells", 2: "top 5% of cells", 1: "top 10% of cells",
+              0: "below the top 10%"}
+# Share of grid cells per rank class (top 1/5/10 %), for KDE and forecast.
+RANK_SHARES = ((3, 0.01), (2, 0.05), (1, 0.10))
+
+
+@dataclass(frozen=True)
+class AnalysisParams:
+    method: Method = "emerging"
+    cell_size: float = 250.0
+    period: Literal["D", "W", "M", "Q", "Y"] = "M"
+    contiguity: Literal["queen", "rook"] = "queen"
+    alpha: float = 0.05
+    fdr: bool = True
+    permutations: int = 0
+    seed: int = 1
+    time_lag: int = 1
+    bandwidth: float | None = None
+    window: int = 6
+    coverage: float = 0.05
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.method not in METHODS:
+            problems.append(f"method must be one of {', '.join(METHODS)}, not {self.method!r}")
+        if not 10 <= self.cell_size <= 5000:
+            problems.append("cell size must be between 10 and 5000 metres")
+        if self.period not in ("D", "W", "M", "Q", "Y"):
+            problems.append("period must be D, W, M, Q or Y")
+        if not 0 < self.alpha < 1:
+            problems.append("alpha must be between 0 and 1")
+        if self.permutations < 0 or self.permutations > 9999:
+            problems.append("permutations must be between 0 and 9999")
+        if self.time_lag < 1:
+            problems.append("time lag must be at least 1")
+        if self.bandwidth is not None and self.bandwidth <= 0:
+            problems.append("bandwidth must be positive")
+        if self.window < 1:
+            problems.append("window must be at least 1 period")
+        if not 0 < self.coverage <= 1:
+            problems.append("coverage must be in (0, 1]")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AnalysisParams:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+def _legend(method: str) -> list[dict[str, Any]]:
+    if method == "emerging":
+        order = [3, 1, 2, 4, 5, 6, 7, 8, 0, -1, -2, -3, -4, -5, -6, -7, -8]
+        return [{"code": c, "name": engine.CATEGORY_NAMES[c].replace("_", " "),
+                 "colour": EMERGING_COLOURS[c]} for c in order]
+    if method == "emerging_period":
+        return [{"code": c, "name": SIGN_NAMES[c], "colour": SIGN_COLOURS[c]} for c in (1, 0, -1)]
+    if method == "gistar":
+        return [{"code": c, "name": BIN_NAMES[c], "colour": BIN_COLOURS[c]}
+                for c in (3, 2, 1, 0, -1, -2, -3)]
+    return [{"code": c, "name": RANK_NAMES[c], "colour": RANK_COLOURS[c]} for c in (3, 2, 1, 0)]
+
+
+def _rank_classes(score: NDArray[np.float64]) -> NDArray[np.int64]:
+    """3/2/1 for the cells in the top 1/5/10 % by score (ties by lower id), 0 below."""
+    n = score.size
+    order = np.argsort(-score, kind="stable")
+    classes = np.zeros(n, dtype=np.int64)
+    for code, share in reversed(RANK_SHARES):
+        k = max(1, math.floor(share * n + 0.5))
+        top = order[:k]
+        classes[top[score[top] > 0]] = code
+    return classes
+
+
+def _round(values: NDArray[np.float64], digits: int = 4) -> list[float | None]:
+    return [None if not math.isfinite(v) else round(float(v), digits) for v in values]
+
+
+def cell_polygons_wgs84(grid: engine.Grid, ids: NDArray[np.int64], crs: str
+                        ) -> NDArray[np.float64]:
+    """Rings of the given cells, (n, 5, 2) lon/lat, reprojected corner by corner."""
+    rings = grid.cell_polygons()[ids]
+    transformer = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    lon, lat = transformer.transform(rings[..., 0].ravel(), rings[..., 1].ravel())
+    return np.stack([np.asarray(lon), np.asarray(lat)], axis=-1).reshape(rings.shape)
+
+
+def run_analysis(
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    dates: NDArray[np.datetime64],
+    params: AnalysisParams,
+    *,
+    crs: str,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Grid the points, run the method, and describe every analysed cell.
+
+    Analysed cells are those with at least one incident (as ArcGIS does, so that
+    empty land does not make every inhabited cell look hot); for KDE and forecasts
+    also the cells in the top classes. Classes per method: emerging categories,
+    Gi* confidence bins (-3..3, FDR-corrected when asked), or rank classes (top
+    1/5/10 % of all grid cells) for KDE density and forecast risk.
+    """
+    def step(fraction: float, message: str) -> None:
+        if progress:
+            progress(fraction, message)
+
+    if x.size == 0:
+        raise ValueError("no incidents match the chosen area, category and period")
+    step(0.05, "counting incidents per cell and period")
+    gc = engine.grid_counts(x, y, dates, cell_size=params.cell_size, period=params.period)
+    counts = gc.counts
+    n_cells, n_periods = counts.shape
+    total = counts.sum(axis=1)
+    occupied = total > 0
+    w = engine.grid_weights(gc.shape, params.contiguity)
+    per_cell: dict[str, Any] = {}
+    per_period: NDArray[np.int64] | None = None  # (cells, periods) classes for the slider
+    extra: dict[str, Any] = {}
+    if params.method == "emerging":
+        if n_periods < 3:
+            raise ValueError("emerging hot spot analysis needs at least 3 periods; "
+                             "choose a longer range or a shorter period")
+        step(0.2, f"space-time Gi* over {int(occupied.sum())} cells x {n_periods} periods")
+        res = engine.emerging_hotspots(counts, w, time_lag=params.time_lag, alpha=params.alpha,
+                                       permutations=params.permutations, seed=params.seed,
+                                       fdr_correct=params.fdr)
+        classes = res.code
+        significant = np.nan_to_num(res.gi_p, nan=1.0) <= res.p_threshold
+        per_period = (np.sign(np.nan_to_num(res.gi_z)) * significant).astype(np.int64)
+        per_cell = {"trend_tau": res.mk_tau, "trend_p": res.mk_p, "z": res.gi_z[:, -1]}
+        extra = {"p_threshold": res.p_threshold}
+        analysed = res.analysed
+    elif params.method == "gistar":
+        step(0.2, f"Gi* over {int(occupied.sum())} cells")
+        idx = np.flatnonzero(occupied)
+        sub_w = w[idx][:, idx]
+        overall = engine.gi_star(total[idx], sub_w, permutations=params.permutations,
+                                 seed=params.seed, fdr_correct=params.fdr)
+        classes = np.zeros(n_cells, dtype=np.int64)
+        classes[idx] = overall.bins
+        z = np.full(n_cells, np.nan)
+        z[idx] = overall.z
+        p = np.full(n_cells, np.nan)
+        p[idx] = overall.p_norm if overall.p_sim is None else overall.p_sim
+        per_period = np.zeros((n_cells, n_periods), dtype=np.int64)
+        for t in range(n_periods):
+            step(0.3 + 0.6 * t / n_periods, f"Gi* for period {t + 1} of {n_periods}")
+            res_t = engine.gi_star(counts[idx, t], sub_w, permutations=params.permutations,
+                                   seed=params.seed, fdr_correct=params.fdr)
+            per_period[idx, t] = res_t.bins
+        per_cell = {"z": z, "p": p}
+        analysed = occupied
+    elif params.method == "kde":
+        step(0.2, "kernel density")
+        kde = engine.kde_grid(x, y, params.cell_size, params.bandwidth, origin=gc.origin,
+                              shape=gc.shape)
+        expected = kde.density.ravel() * gc.grid.cell_area
+        classes = _rank_classes(expected)
+        per_cell = {"density_per_km2": kde.density.ravel() * 1e6}
+        extra = {"bandwidth": kde.bandwidth}
+        analysed = occupied | (classes > 0)
+    else:  # forecast
+        window = min(params.window, n_periods)
+        bandwidth = params.bandwidth or max(400.0, 2 * params.cell_size)
+        step(0.2, "prospective forecast for the next period")
+        risk = engine.prospective_forecast(counts, gc.shape, gc.cell_size, bandwidth=bandwidth,
+                                           window=window)
+        classes = _rank_classes(risk)
+        per_cell = {"risk": risk}
+        analysed = occupied | (classes > 0)
+        if n_periods > window:
+            step(0.5, "backtest on earlier periods")
+            evaluations = engine.backtest(
+                counts, lambda h: engine.prospective_forecast(
+                    h, gc.shape, gc.cell_size, bandwidth=bandwidth, window=window),
+                window=window, coverage=params.coverage)
+            extra["backtest"] = _backtest_summary(evaluations, gc.periods)
+        extra["bandwidth"] = bandwidth
+        extra["window"] = window
+    step(0.9, "describing cells")
+    idx = np.flatnonzero(analysed)
+    rows, cols = np.divmod(idx, gc.shape[1])
+    trend = _count_trend(counts[idx])
+    cells = []
+    stats = {k: _round(np.asarray(v, float)[idx], 6) for k, v in per_cell.items()}
+    for n, cell in enumerate(idx):
+        entry: dict[str, Any] = {
+            "id": int(cell), "row": int(rows[n]), "col": int(cols[n]),
+            "total": int(total[cell]), "counts": counts[cell].tolist(),
+            "trend": trend[n], "class": int(classes[cell]),
+        }
+        for key, values in stats.items():
+            entry[key] = values[n]
+        if per_period is not None:
+            entry["period_classes"] = per_period[cell].tolist()
+        cells.append(entry)
+    return {
+        "method": params.method,
+        "params": params.as_dict(),
+        "crs": crs,
+        "grid": {"origin": list(gc.origin), "cell_size": gc.cell_size,
+                 "shape": list(gc.shape)},
+        "periods": [str(p) for p in gc.periods],
+        "n_incidents": int(x.size),
+        "n_analysed_cells": int(idx.size),
+        "legend": _legend(params.method),
+        "period_legend": ([] if per_period is None else _legend(
+            "emerging_period" if params.method == "emerging" else "gistar")),
+        "class_counts": {str(c): int(n) for c, n in
+                         zip(*np.unique(classes[idx], return_counts=True), strict=True)},
+        "cells": cells,
+        **extra,
+    }
+
+
+def _count_trend(counts: NDArray[np.int64]) -> list[float | None]:
+    """Mann-Kendall tau of each cell's counts: +1 always rising, -1 always falling."""
+    if counts.shape[1] < 3:
+        return [None] * counts.shape[0]
+    return _round(engine.mann_kendall(counts).tau, 3)
+
+
+def _backtest_summary(evaluations: list[engine.Evaluation], periods: NDArray[np.datetime64]
+                      ) -> dict[str, Any]:
+    def mean(values: list[float]) -> float | None:
+        finite = [v for v in values if math.isfinite(v)]
+        return round(sum(finite) / len(finite), 4) if finite else None
+
+    return {
+        "periods": len(evaluations),
+        "coverage": evaluations[0].coverage if evaluations else None,
+        "mean_hit_rate": mean([e.hit_rate for e in evaluations]),
+        "mean_pai": mean([e.pai for e in evaluations]),
+        "mean_pei": mean([e.pei for e in evaluations]),
+        "rows": [{"period": str(periods[e.period]) if e.period is not None else None,
+                  "hit_rate": _round(np.array([e.hit_rate]))[0],
+                  "pai": _round(np.array([e.pai]))[0],
+                  "pei": _round(np.array([e.pei]))[0]} for e in evaluations],
+    }
+
+
+def class_name(result: dict[str, Any], code: int, *, per_period: bool = False) -> str:
+    legend = result["period_legend"] if per_period else result["legend"]
+    return next((item["name"] for item in legend if item["code"] == code), str(code))
+
+
+def top_cells(result: dict[str, Any], limit: int = 25) -> list[dict[str, Any]]:
+    """The cells to list first: highest class, then most incidents."""
+    hot_first = sorted(result["cells"], key=lambda c: (_class_rank(result, c["class"]),
+                                                         -c["total"], c["id"]))
+    return hot_first[:limit]
+
+
+def _class_rank(result: dict[str, Any], code: int) -> int:
+    codes = [item["code"] for item in result["legend"]]
+    return codes.index(code) if code in codes else len(codes)
+
+
+def to_geojson(result: dict[str, Any], *, suppress_below: int = 0) -> dict[str, Any]:
+    """Cells as GeoJSON polygons in WGS84 with counts, statistics and class names."""
+    g = result["grid"]
+    grid = engine.Grid(origin=tuple(g["origin"]), cell_size=g["cell_size"],
+                       shape=tuple(g["shape"]))
+    ids = np.array([c["id"] for c in result["cells"]], dtype=np.int64)
+    rings = cell_polygons_wgs84(grid, ids, result["crs"]) if ids.size else np.zeros((0, 5, 2))
+    features = []
+    for cell, ring in zip(result["cells"], rings, strict=True):
+        props = {k: v for k, v in cell.items() if k not in ("counts", "period_classes")}
+        props["class_name"] = class_name(result, cell["class"])
+        props["counts"] = cell["counts"]
+        if "period_classes" in cell:
+            props["period_classes"] = cell["period_classes"]
+        if suppress_below and cell["total"] < suppress_below:
+            props["total"] = None
+            props["counts"] = None
+        features.append({
+            "type": "Feature", "id": cell["id"],
+            "geometry": {"type": "Polygon", "coordinates": [np.round(ring, 7).tolist()]},
+            "properties": props,
+        })
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "metadata": {k: result.get(k) for k in ("method", "params", "crs", "grid", "periods",
+                                                "n_incidents", "legend", "period_legend",
+                                                "p_threshold", "bandwidth", "backtest")
+                     if k in result},
+    }
+
+
+CSV_COLUMNS = ("id", "row", "col", "centre_x", "centre_y", "lon", "lat", "class", "class_name",
+               "total", "trend")
+
+
+def to_csv_text(result: dict[str, Any], *, suppress_below: int = 0) -> str:
+    """The CSV export: ``#`` lines with parameters and legend, then one row per cell.
+
+    The cell rows carry the cell centre (in the analysis projection and WGS84), the
+    class, the total, the count trend, the method's statistics and the count per period.
+    Read with ``pandas.read_csv(path, comment="#")``.
+    """
+    comments = [f"method: {result['method']}", f"projection: {result['crs']}",
+                f"incidents: {result['n_incidents']}"]
+    comments += [f"parameter {k}: {v}" for k, v in result["params"].items()]
+    comments += [f"class {item['code']}: {item['name']}" for item in result["legend"]]
+    lines: list[list[Any]] = []
+    g = result["grid"]
+    stat_keys = [k for k in ("z", "p", "trend_tau", "trend_p", "density_per_km2", "risk")
+                 if result["cells"] and k in result["cells"][0]]
+    lines.append([*CSV_COLUMNS, *stat_keys, *(f"count_{p}" for p in result["periods"])])
+    cells = result["cells"]
+    cx = np.array([g["origin"][0] + (c["col"] + 0.5) * g["cell_size"] for c in cells])
+    cy = np.array([g["origin"][1] + (c["row"] + 0.5) * g["cell_size"] for c in cells])
+    lon, lat = Transformer.from_crs(result["crs"], "EPSG:4326", always_xy=True).transform(cx, cy)
+    for n, cell in enumerate(cells):
+        hidden = bool(suppress_below) and cell["total"] < suppress_below
+        counts = [""] * len(cell["counts"]) if hidden else cell["counts"]
+        lines.append([cell["id"], cell["row"], cell["col"], round(float(cx[n]), 2),
+                      round(float(cy[n]), 2), round(float(np.atleast_1d(lon)[n]), 7),
+                      round(float(np.atleast_1d(lat)[n]), 7), cell["class"],
+                      class_name(result, cell["class"]),
+                      f"<{suppress_below}" if hidden else cell["total"],
+                      "" if cell["trend"] is None else cell["trend"],
+                      *("" if cell[k] is None else cell[k] for k in stat_keys), *counts])
+    buffer = io.StringIO()
+    # Comment lines are written as they are: a CSV writer would quote those with commas.
+    buffer.writelines(f"# {' '.join(line.split())}\n" for line in comments)
+    csv.writer(buffer, lineterminator="\n").writerows(lines)
+    return buffer.getvalue()

@@ -1,0 +1,60 @@
+"""Translated names of the hot spot classes.
+
+Stored results and exports keep the English class names (they are data, read by
+other tools); pages show these translations.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+CLASS_LABELS = {
+    "no pattern": _("no pattern"),
+    "new hot spot": _("new hot spot"),
+    "consecutive hot spot": _("consecutive hot spot"),
+    "intensifying hot spot": _("intensifying hot spot"),
+    "persistent hot spot": _("persistent hot spot"),
+    "diminishing hot spot": _("diminishing hot spot"),
+    "sporadic hot spot": _("sporadic hot spot"),
+    "oscillating hot spot": _("oscillating hot spot"),
+    "historical hot spot": _("historical hot spot"),
+    "new cold spot": _("new cold spot"),
+    "consecutive cold spot": _("consecutive cold spot"),
+    "intensifying cold spot": _("intensifying cold spot"),
+    "persistent cold spot": _("persistent cold spot"),
+    "diminishing cold spot": _("diminishing cold spot"),
+    "sporadic cold spot": _("sporadic cold spot"),
+    "oscillating cold spot": _("oscillating cold spot"),
+    "historical cold spot": _("historical cold spot"),
+    # xgettext:no-python-format
+    "hot spot, 99% confidence": _("hot spot, 99% confidence"),
+    # xgettext:no-python-format
+    "hot spot, 95% confidence": _("hot spot, 95% confidence"),
+    # xgettext:no-python-format
+    "hot spot, 90% confidence": _("hot spot, 90% confidence"),
+    "not significant": _("not significant"),
+    # xgettext:no-python-format
+    "cold spot, 90% confidence": _("cold spot, 90% confidence"),
+    # xgettext:no-python-format
+    "cold spot, 95% confidence": _("cold spot, 95% confidence"),
+    # xgettext:no-python-format
+    "cold spot, 99% confidence": _("cold spot, 99% confidence"),
+    # xgettext:no-python-format
+    "top 1% of cells": _("top 1% of cells"),
+    # xgettext:no-python-format
+    "top 5% of cells": _("top 5% of cells"),
+    # xgettext:no-python-format
+    "top 10% of cells": _("top 10% of cells"),
+    # xgettext:no-python-format
+    "below the top 10%": _("below the top 10%"),
+    "significant hot spot in this period": _("significant hot spot in this period"),
+    "significant cold spot in this period": _("significant cold spot in this period"),
+}
+
+
+def class_label(name: str) -> str:
+    return str(CLASS_LABELS.get(name, name))
+
+
+def translated_legend(legend: list[dict]) -> list[dict]:
+    return [item | {"name": class_label(item["name"])} for item in legend]

@@ -1,0 +1,110 @@
+"""Where the points of a hot spot analysis come from: imported incidents or signals.
+
+A source gives projected points and dates for one municipality, optionally limited to
+categories and a date range. Imported incident data sets are always offered. Signals
+are offered only when the signals app provides
+``wijkregie.signals.feeds.hotspot_points`` (aggregated points: no identifiers); when
+that module or function is absent the option is simply not there. Signal-based
+results show counts only from :data:`SIGNALS_MIN_COUNT` up (disclosure control).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from numpy.typing import NDArray
+
+from wijkregie.core.models import Municipality
+from wijkregie.hotspots.incident_files import RD_NEW
+from wijkregie.hotspots.models import Incident, IncidentDataSet
+
+SIGNALS_FEED_MODULE = "wijkregie.signals.feeds"
+SIGNALS_MIN_COUNT = 5
+
+
+@dataclass
+class Points:
+    x: NDArray[np.float64]
+    y: NDArray[np.float64]
+    dates: NDArray[np.datetime64]
+    crs: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """One choice in the page's source list; ``key`` is stored with the analysis."""
+
+    key: str
+    label: str
+    points: Callable[..., Points]
+    categories: Callable[[], list[str]]
+    suppress_below: int = 0
+    data_set: IncidentDataSet | None = None
+
+
+def data_set_source(data_set: IncidentDataSet) -> Source:
+    def points(*, categories: list[str] | None = None, start: date | None = None,
+               end: date | None = None) -> Points:
+        rows = Incident.objects.filter(data_set=data_set)
+        if categories:
+            rows = rows.filter(category__in=categories)
+        if start:
+            rows = rows.filter(date__gte=start)
+        if end:
+            rows = rows.filter(date__lte=end)
+        values = list(rows.values_list("x", "y", "date"))
+        arr = np.array([(v[0], v[1]) for v in values], dtype=float).reshape(-1, 2)
+        dates = np.array([v[2] for v in values], dtype="datetime64[D]")
+        return Points(arr[:, 0], arr[:, 1], dates, data_set.crs)
+
+    def categories() -> list[str]:
+        return [row["category"] for row in Incident.objects.filter(data_set=data_set)
+                .values("category").annotate(n=Count("id")).order_by("-n", "category")
+                if row["category"]]
+
+    return Source(key=f"dataset:{data_set.pk}", label=str(data_set.name), points=points,
+                  categories=categories, data_set=data_set)
+
+
+def signals_feed() -> Callable[..., tuple] | None:
+    """``hotspot_points`` of the signals app, or None while that app does not offer it."""
+    try:
+        module = importlib.import_module(SIGNALS_FEED_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name and SIGNALS_FEED_MODULE.startswith(exc.name):
+            return None  # the feed module itself is absent, not a broken import inside it
+        raise
+    feed = getattr(module, "hotspot_points", None)
+    return feed if callable(feed) else None
+
+
+def _signals_source(municipality: Municipality, feed: Callable[..., tuple]) -> Source:
+    def points(*, categories: list[str] | None = None, start: date | None = None,
+               end: date | None = None) -> Points:
+        x, y, dates = feed(municipality=municipality, category_keys=categories or None,
+                           start=start, end=end)
+        return Points(np.asarray(x, float), np.asarray(y, float),
+                      np.asarray(dates, dtype="datetime64[D]"), RD_NEW)
+
+    return Source(key="signals", label=str(_("Signals (aggregated)")), points=points,
+                  categories=list, suppress_below=SIGNALS_MIN_COUNT)
+
+
+def sources_for(municipality: Municipality) -> list[Source]:
+    """The sources a user of ``municipality`` can choose from (callers scope the user)."""
+    sources = [data_set_source(ds) for ds in
+               IncidentDataSet.objects.filter(municipality=municipality)]
+    feed = signals_feed()
+    if feed is not None:
+        sources.append(_signals_source(municipality, feed))
+    return sources
+
+
+def source_by_key(municipality: Municipality, key: str) -> Source | None:
+    return next((s for s in sources_for(municipality) if s.key == key), None)

@@ -1,0 +1,210 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from wijkregie.core.models import AuditEvent, Municipality, User
+from wijkregie.hotspots.analysis import top_cells
+from wijkregie.hotspots.labels import class_label
+from wijkregie.hotspots.models import HotspotAnalysis, IncidentDataSet, NamedLocation
+
+pytestmark = pytest.mark.django_db
+
+
+def _area_analysis() -> HotspotAnalysis:
+    return HotspotAnalysis.objects.filter(municipality__code="GM9001",
+                                          programme_area__isnull=False).get()
+
+
+def test_demo_programme_area_page_shows_emerging_classes(login):
+    analysis = _area_analysis()
+    area = analysis.programme_area
+    response = login("analist").get(f"/hotspots/area/{area.slug}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert analysis.result["method"] == "emerging"
+    shown = {int(code) for code, n in analysis.result["class_counts"].items() if n}
+    assert shown - {0}, "the demo must have emerging hot spot classes"
+    with translation.override("nl"):
+        for item in analysis.result["legend"]:
+            if item["code"] in shown:
+                assert class_label(item["name"]) in page
+                assert class_label(item["name"]) != item["name"]  # translated
+    assert 'id="period-slider"' in page and 'id="hotspot-data"' in page
+    assert 'id="top-cells"' in page
+    # per period: space-time Gi* significance by sign, as the slider shows it
+    assert [item["code"] for item in analysis.result["period_legend"]] == [1, 0, -1]
+    values = {v for c in analysis.result["cells"] for v in c["period_classes"]}
+    assert values <= {-1, 0, 1} and 1 in values
+
+
+def test_nav_and_index_for_roles(login):
+    assert "/hotspots/" in login("regisseur").get("/").content.decode()
+    assert login("agent").get("/hotspots/").status_code == 403
+    assert login("analist").get("/hotspots/").status_code == 200
+
+
+def test_run_gistar_inline_then_revisit(login):
+    client = login("analist")
+    data_set = IncidentDataSet.objects.get(municipality__code="GM9001")
+    response = client.post("/hotspots/run/", {
+        "source": f"dataset:{data_set.pk}", "category": "", "method": "gistar",
+        "period": "Q", "cell_size": 300, "permutations": 0})
+    assert response.status_code == 302
+    analysis = HotspotAnalysis.objects.filter(method="gistar").get()
+    assert response["Location"] == f"/hotspots/analyses/{analysis.pk}/"
+    assert analysis.status == "done" and analysis.programme_area is None
+    assert analysis.result["n_incidents"] == data_set.n_incidents
+    assert len(analysis.result["periods"]) == 12  # 36 months in quarters
+    page = client.get(response["Location"]).content.decode()
+    with translation.override("nl"):
+        assert class_label("hot spot, 99% confidence") in page
+
+
+def test_run_with_category_and_period_filters(login):
+    client = login("analist")
+    data_set = IncidentDataSet.objects.get(municipality__code="GM9001")
+    client.post("/hotspots/run/", {
+        "source": f"dataset:{data_set.pk}", "category": "fietsdiefstal", "method": "kde",
+        "period": "M", "cell_size": 250, "permutations": 0, "start": "2023-01-01",
+        "end": "2023-06-30"})
+    analysis = HotspotAnalysis.objects.get(method="kde")
+    expected = data_set.incidents.filter(category="fietsdiefstal", date__gte="2023-01-01",
+                                         date__lte="2023-06-30").count()
+    assert analysis.result["n_incidents"] == expected > 0
+    assert analysis.result["periods"][0] == "2023-01-01"
+
+
+def test_large_or_permutation_analyses_run_as_a_job(login):
+    client = login("analist")
+    data_set = IncidentDataSet.objects.get(municipality__code="GM9001")
+    area = _area_analysis().programme_area
+    client.post("/hotspots/run/", {
+        "source": f"dataset:{data_set.pk}", "method": "emerging", "period": "M",
+        "cell_size": 200, "permutations": 99, "programme_area": area.slug})
+    analysis = HotspotAnalysis.objects.filter(job__isnull=False).get()
+    assert analysis.status == "done" and analysis.job.status == "done"
+    assert analysis.params["permutations"] == 99
+
+
+def test_bad_parameters_are_refused_on_the_form(login):
+    client = login("analist")
+    data_set = IncidentDataSet.objects.get(municipality__code="GM9001")
+    response = client.post("/hotspots/run/", {
+        "source": f"dataset:{data_set.pk}", "method": "emerging", "period": "M",
+        "cell_size": 5, "permutations": 0, "start": "2024-01-01", "end": "2023-01-01"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'role="alert"' in page
+    assert not HotspotAnalysis.objects.filter(method="emerging", programme_area=None).exists()
+
+
+def test_exports_contain_what_the_page_shows(login):
+    client = login("analist")
+    analysis = _area_analysis()
+    page = client.get(f"/hotspots/analyses/{analysis.pk}/").content.decode()
+    start = page.index('<script id="hotspot-data" type="application/json">') + len(
+        '<script id="hotspot-data" type="application/json">')
+    shown = json.loads(page[start:page.index("</script>", start)])
+    geo = client.get(f"/hotspots/analyses/{analysis.pk}/export.geojson")
+    assert geo["Content-Disposition"].endswith('.geojson"')
+    exported = geo.json()
+    assert [f["id"] for f in exported["features"]] == [f["id"] for f in shown["features"]]
+    with translation.override("nl"):  # exports keep the English names, pages translate
+        assert [class_label(f["properties"]["class_name"]) for f in exported["features"]] == [
+            f["properties"]["class_name"] for f in shown["features"]]
+    assert exported["metadata"]["params"]["cell_size"] == 200.0
+    assert exported["metadata"]["legend"] == analysis.result["legend"]
+    text = client.get(f"/hotspots/analyses/{analysis.pk}/export.csv").content.decode()
+    lines = text.splitlines()
+    assert "# method: emerging" in lines and "# parameter cell_size: 200.0" in lines
+    assert "# class 3: intensifying hot spot" in lines
+    rows = list(csv.DictReader(io.StringIO("\n".join(x for x in lines if not x.startswith("#")))))
+    by_id = {int(r["id"]): r for r in rows}
+    assert len(rows) == analysis.result["n_analysed_cells"]
+    for cell in analysis.result["cells"][:50]:
+        row = by_id[cell["id"]]
+        assert int(row["total"]) == cell["total"] and int(row["class"]) == cell["class"]
+        periods = analysis.result["periods"]
+        assert [int(row[f"count_{p}"]) for p in periods] == cell["counts"]
+    # the top table on the page lists the first cells of the CSV's classes and totals
+    top = top_cells(analysis.result, 1)[0]
+    assert page.index(f'data-cell="{top["id"]}"') < page.index("</tbody>")
+    assert int(by_id[top["id"]]["total"]) == top["total"]
+    assert AuditEvent.objects.filter(action="export", object_id=str(analysis.pk)).count() == 2
+
+
+def test_save_a_cluster_as_a_named_location(login):
+    client = login("analist")
+    analysis = _area_analysis()
+    hot = [c for c in analysis.result["cells"] if c["class"] > 0]
+    cell = max(hot, key=lambda c: c["total"])
+    response = client.post(f"/hotspots/analyses/{analysis.pk}/save-location/",
+                           {"cell": cell["id"], "name": "Stationsplein", "cluster": "on"})
+    location = NamedLocation.objects.get(name="Stationsplein")
+    assert response["Location"] == f"/hotspots/locations/{location.pk}/"
+    assert cell["id"] in location.cell_ids
+    same_class = {c["id"] for c in analysis.result["cells"] if c["class"] == cell["class"]}
+    assert set(location.cell_ids) <= same_class
+    assert location.geometry["type"] in ("Polygon", "MultiPolygon")
+    size = analysis.result["grid"]["cell_size"]
+    assert (location.max_x - location.min_x) >= size and location.crs == "EPSG:28992"
+    assert location.hotspot_class == next(item["name"] for item in analysis.result["legend"]
+                                          if item["code"] == cell["class"])
+    assert location.params["method"] == "emerging" and location.params["cell_size"] == size
+    page = client.get(response["Location"]).content.decode()
+    assert "Stationsplein" in page
+    with translation.override("nl"):
+        assert location.hotspot_class_label in page
+        assert location.hotspot_class_label != location.hotspot_class
+    # the same name twice is refused, nothing added
+    client.post(f"/hotspots/analyses/{analysis.pk}/save-location/",
+                {"cell": cell["id"], "name": "Stationsplein"})
+    assert NamedLocation.objects.filter(name="Stationsplein").count() == 1
+
+
+def test_single_cell_location(login):
+    analysis = _area_analysis()
+    cell = analysis.result["cells"][0]
+    login("analist").post(f"/hotspots/analyses/{analysis.pk}/save-location/",
+                          {"cell": cell["id"], "name": "Eén cel"})
+    location = NamedLocation.objects.get(name="Eén cel")
+    assert location.cell_ids == [cell["id"]]
+    size = analysis.result["grid"]["cell_size"]
+    assert location.max_x - location.min_x == pytest.approx(size)
+
+
+def test_other_municipality_gets_404_everywhere(login):
+    analysis = _area_analysis()
+    data_set = analysis.data_set
+    location = NamedLocation.objects.create(
+        municipality=analysis.municipality, name="Plein", geometry={}, min_x=0, min_y=0,
+        max_x=1, max_y=1, hotspot_class="x")
+    other = login("regisseur2")
+    for url in (f"/hotspots/analyses/{analysis.pk}/",
+                f"/hotspots/analyses/{analysis.pk}/export.csv",
+                f"/hotspots/analyses/{analysis.pk}/export.geojson",
+                f"/hotspots/locations/{location.pk}/",
+                f"/hotspots/area/{analysis.programme_area.slug}/"):
+        assert other.get(url).status_code == 404, url
+    assert AuditEvent.objects.filter(action="permission_denied",
+                                     object_type="hotspots.hotspotanalysis").exists()
+    # an analyst of the other municipality cannot read or use the data set either
+    analyst2 = User.objects.get(username="analist")
+    analyst2.municipality = other_municipality = Municipality.objects.get(
+        code="GM9002")
+    analyst2.save()
+    client = Client()
+    client.force_login(analyst2)
+    assert client.get(f"/hotspots/datasets/{data_set.pk}/").status_code == 404
+    response = client.post("/hotspots/run/", {"source": f"dataset:{data_set.pk}",
+                                              "method": "kde", "period": "M",
+                                              "cell_size": 250, "permutations": 0})
+    assert response.status_code == 200  # the form refuses an unknown source
+    assert not HotspotAnalysis.objects.filter(municipality=other_municipality,
+                                              data_set=data_set).exists()
