@@ -27,6 +27,15 @@ ROLE_LABELS = {
     PROGRAMME_VIEWER: _("programme viewer"),
 }
 
+# Impact analysis (MKBA): analysts build analyses and keep the unit-value library;
+# directors and safety advisers read them; partner workers have no part in the
+# municipal business case; programme viewers compare results only (ADR 0041).
+_IMPACT_READ = {"impact.view_analysis", "impact.compare_analyses", "impact.view_unitvalue"}
+_IMPACT_EDIT = _IMPACT_READ | {
+    "impact.add_analysis", "impact.change_analysis",
+    "impact.add_unitvalue", "impact.change_unitvalue", "impact.delete_unitvalue",
+}
+
 # "app_label.codename" per role.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     ADMINISTRATOR: {
@@ -40,14 +49,17 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     },
     GEBIEDSREGISSEUR: {
         "areas.view_area", "areas.view_programmearea", "areas.change_programmearea",
+        *_IMPACT_READ,
     },
     ANALYST: {
         "areas.view_area", "areas.import_areas", "areas.view_programmearea",
         "areas.add_programmearea", "areas.change_programmearea",
+        *_IMPACT_EDIT,
     },
     PARTNER_WORKER: {"areas.view_area", "areas.view_programmearea"},
-    SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea"},
-    PROGRAMME_VIEWER: {"core.view_programme_aggregates", "areas.view_area"},
+    SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea", *_IMPACT_READ},
+    PROGRAMME_VIEWER: {"core.view_programme_aggregates", "areas.view_area",
+                       "impact.compare_analyses"},
 }
 
 
