@@ -442,7 +442,7 @@ def build_form(tree: Tree, problems: list[Problem],
     alternatives = tree.get("alternatives") or []
     for i, alt in enumerate(alternatives):
         groups.append(_alternative(b, alt, f"alternatives[{i}]",
-                                   f"{_('Alternative')} {i + 1}", removable=True))
+                                   str(_("Alternative %(n)s") % {"n": i + 1}), removable=True))
     groups.append(Group("alternatives", str(_("Project alternatives")), kind="adds",
                         adds=[("add:alternatives", str(_("Add alternative")))],
                         errors=b.take("alternatives")))
@@ -474,8 +474,8 @@ def _parameters(b: _Builder, rows: list[Any]) -> Group:
     for i, row in enumerate(rows):
         path = f"parameters[{i}]"
         dist = row.get("distribution") or {} if isinstance(row, Mapping) else {}
-        group.children.append(Group(path, f"{_('Parameter')} {i + 1}", remove=f"remove:{path}",
-                                    fields=[
+        title = str(_("Parameter %(n)s") % {"n": i + 1})
+        group.children.append(Group(path, title, remove=f"remove:{path}", fields=[
             b.field(row, path, "name", _("Name")),
             b.field(row, path, "value", _("Value"), "number"),
             b.field(row, path, "low", _("Low (tornado)"), "number"),
@@ -510,7 +510,7 @@ def _alternative(b: _Builder, alt: Mapping[str, Any], path: str, title: str,
 
 
 def _measure(b: _Builder, m: Mapping[str, Any], path: str, j: int) -> Group:
-    group = Group(path, f"{_('Measure')} {j + 1}", remove=f"remove:{path}", fields=[
+    group = Group(path, str(_("Measure %(n)s") % {"n": j + 1}), remove=f"remove:{path}", fields=[
         b.field(m, path, "name", _("Name")),
         b.field(m, path, "description", _("Description"), "textarea"),
     ], adds=[(f"add:{path}.costs", str(_("Add cost"))),
@@ -518,8 +518,8 @@ def _measure(b: _Builder, m: Mapping[str, Any], path: str, j: int) -> Group:
     stakeholders = [(s, str(STAKEHOLDER_LABELS[s])) for s in STAKEHOLDERS]
     for k, cost in enumerate(m.get("costs") or []):
         cpath = f"{path}.costs[{k}]"
-        group.children.append(Group(cpath, f"{_('Cost')} {k + 1}", remove=f"remove:{cpath}",
-                                    kind="row", fields=[
+        title = str(_("Cost %(n)s") % {"n": k + 1})
+        group.children.append(Group(cpath, title, remove=f"remove:{cpath}", kind="row", fields=[
             b.field(cost, cpath, "name", _("Name")),
             b.field(cost, cpath, "kind", _("Kind"), "select", _choices(COST_KINDS)),
             b.field(cost, cpath, "stakeholder", _("Paid by"), "select", stakeholders),
@@ -566,5 +566,5 @@ def _effect(b: _Builder, e: Mapping[str, Any], path: str, k: int) -> Group:
         b.field(indicator, f"{path}.indicator", "change_per_year",
                 _("Assumed change of the indicator per year"), "number"),
     ]
-    return Group(path, f"{_('Effect')} {k + 1}", remove=f"remove:{path}", kind="row",
+    return Group(path, str(_("Effect %(n)s") % {"n": k + 1}), remove=f"remove:{path}", kind="row",
                  fields=fields, errors=b.take(uvpath) + b.take(path))

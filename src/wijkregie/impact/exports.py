@@ -35,21 +35,18 @@ def view_of(analysis: Analysis) -> ResultsView:
 def scenario_document(analysis: Analysis) -> dict[str, Any]:
     """A self-contained scenario file: library unit values are written out with their
     citation, so ``wijkregie mkba run`` gives the same numbers without the library."""
-    doc = scenario_to_dict(scenario_of(analysis))
-    library = {e["library"] for e in _effects(doc) if "library" in e.get("unit_value", {})}
-    if library:
-        scenario = scenario_of(analysis)
-        values = {e.unit_value.library_key: e.unit_value
-                  for alt in (scenario.zero_alternative, *scenario.alternatives)
-                  for m in alt.measures for e in m.effects
-                  if e.unit_value is not None and e.unit_value.library_key}
-        for effect in _effects(doc):
-            key = effect.get("unit_value", {}).get("library")
-            if key is not None:
-                uv = values[key]
-                effect["unit_value"] = {"value": uv.value, "price_level": uv.price_level,
-                                        "source": f"{uv.source} (library: {key})",
-                                        "year": uv.year}
+    scenario = scenario_of(analysis)
+    doc = scenario_to_dict(scenario)
+    values = {e.unit_value.library_key: e.unit_value
+              for alt in (scenario.zero_alternative, *scenario.alternatives)
+              for m in alt.measures for e in m.effects
+              if e.unit_value is not None and e.unit_value.library_key}
+    for effect in _effects(doc):
+        key = effect.get("unit_value", {}).get("library")
+        if key is not None:
+            uv = values[key]
+            effect["unit_value"] = {"value": uv.value, "price_level": uv.price_level,
+                                    "source": f"{uv.source} (library: {key})", "year": uv.year}
     return doc
 
 
@@ -103,8 +100,8 @@ def workbook(analysis: Analysis) -> bytes:
            *(a.monte_carlo["percentiles"][p] for p in ("5", "10", "25", "50", "75", "90", "95")),
            a.monte_carlo["probability_positive"], a.monte_carlo["probability_best"]]
           for a in view.alternatives if a.monte_carlo]),
-        (_("Assumptions"), [_("item"), _("value"), _("unit"), _("distribution / origin"),
-                            _("source")],
+        (_("Assumptions and sources"), [_("item"), _("value"), _("unit"),
+                                        _("distribution / origin"), _("source")],
          _assumption_rows(view)),
     ]
     book.remove(book.active)

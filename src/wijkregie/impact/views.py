@@ -77,7 +77,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             if alt.histogram else None)
     comparison_svg = charts.bars(
         [(c["name"], c["npv"]) for c in view.comparison],
-        _("NPV per alternative, with the 5–95 % range of the Monte Carlo draws"),
+        _("NPV per alternative, with the range from percentile 5 to 95 of the Monte Carlo draws"),
         [(c["p5"], c["p95"]) if c["p5"] is not None else None for c in view.comparison])
     return render(request, "impact/detail.html", {
         "analysis": analysis, "view": view, "comparison_svg": comparison_svg,
