@@ -46,19 +46,25 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "auth.view_group",
         "areas.view_area", "areas.change_area", "areas.import_areas",
         "areas.view_programmearea", "areas.add_programmearea", "areas.change_programmearea",
+        "figures.view_indicator", "figures.add_indicator", "figures.change_indicator",
+        "figures.import_figures", "figures.export_figures",
     },
     GEBIEDSREGISSEUR: {
         "areas.view_area", "areas.view_programmearea", "areas.change_programmearea",
+        "figures.view_indicator", "figures.export_figures",
         *_IMPACT_READ,
     },
     ANALYST: {
         "areas.view_area", "areas.import_areas", "areas.view_programmearea",
         "areas.add_programmearea", "areas.change_programmearea",
+        "figures.view_indicator", "figures.import_figures", "figures.export_figures",
         *_IMPACT_EDIT,
     },
-    PARTNER_WORKER: {"areas.view_area", "areas.view_programmearea"},
-    SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea", *_IMPACT_READ},
+    PARTNER_WORKER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator"},
+    SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
+                     "figures.export_figures", *_IMPACT_READ},
     PROGRAMME_VIEWER: {"core.view_programme_aggregates", "areas.view_area",
+                       "figures.view_indicator", "figures.export_figures",
                        "impact.compare_analyses"},
 }
 
