@@ -17,7 +17,7 @@ from wijkregie.impact.charts import euro
 pytestmark = pytest.mark.e2e
 
 
-def _summary(page) -> dict[str, str]:  # noqa: ANN001
+def _summary(page) -> dict[str, str]:
     cells = {}
     for row in page.locator("#summary-table tbody tr").all():
         name = row.get_attribute("data-alternative")
@@ -38,15 +38,15 @@ def test_analyst_builds_the_demo_analysis_and_downloads_everything(page_as, app_
     cost = "alternatives[1].measures[0].costs[1]"
     page.fill(f'[name="{cost}.name"]', "Extra surveillance")
     page.select_option(f'[name="{cost}.stakeholder"]', "police_justice")
-    page.fill(f'[name="{cost}.amounts[2025]"]', "abc")
+    page.fill(f'[name="{cost}.amounts[2021]"]', "abc")
     page.fill('[name="note"]', "extra surveillance")
     page.get_by_role("button", name="Opslaan en doorrekenen").first.click()
     # the mistake is named at its field and nothing is saved
     alert = page.get_by_role("alert")
-    assert f"{cost}.amounts[2025]" in alert.inner_text()
-    assert page.locator(f'[name="{cost}.amounts[2025]"]').get_attribute("aria-invalid") == "true"
-    page.fill(f'[name="{cost}.amounts[2025]"]', "40000")
-    page.fill(f'[name="{cost}.amounts[2026]"]', "40000")
+    assert f"{cost}.amounts[2021]" in alert.inner_text()
+    assert page.locator(f'[name="{cost}.amounts[2021]"]').get_attribute("aria-invalid") == "true"
+    page.fill(f'[name="{cost}.amounts[2021]"]', "40000")
+    page.fill(f'[name="{cost}.amounts[2022]"]', "40000")
     page.get_by_role("button", name="Opslaan en doorrekenen").first.click()
 
     # results and uncertainty

@@ -39,7 +39,7 @@ def test_saving_the_unchanged_form_keeps_every_number(login):
     client, analysis = login("analist"), _analysis()
     before = analysis.results
     data = form_data(client.get(f"/impact/{analysis.pk}/edit/").content.decode())
-    assert data["alternatives[0].measures[0].costs[0].amounts[2025]"]
+    assert data["alternatives[0].measures[0].costs[0].amounts[2021]"]
     data["action"] = "save"
     response = client.post(f"/impact/{analysis.pk}/edit/", data)
     assert response.status_code == 302
@@ -55,15 +55,15 @@ def test_editing_a_cost_changes_the_results_and_records_the_version(login):
     client, analysis = login("analist"), _analysis()
     npv_before = analysis.results["analysis"]["alternatives"][0]["npv"]
     data = form_data(client.get(f"/impact/{analysis.pk}/edit/").content.decode())
-    name = "alternatives[0].measures[1].costs[0].amounts[2026]"  # the coach in 2026
+    name = "alternatives[0].measures[1].costs[0].amounts[2022]"  # the coach in 2022
     data[name] = str(float(data[name]) + 100000)
-    data |= {"action": "save", "note": "coach costs more in 2026"}
+    data |= {"action": "save", "note": "coach costs more in 2022"}
     assert client.post(f"/impact/{analysis.pk}/edit/", data).status_code == 302
     analysis.refresh_from_db()
     npv_after = analysis.results["analysis"]["alternatives"][0]["npv"]
     assert npv_after < npv_before - 50000
     version = AnalysisVersion.objects.get(analysis=analysis, number=2)
-    assert version.note == "coach costs more in 2026"
+    assert version.note == "coach costs more in 2022"
     assert version.created_by.username == "analist"
 
 
@@ -71,16 +71,16 @@ def test_invalid_input_names_the_field_and_saves_nothing(login):
     client, analysis = login("analist"), _analysis()
     before = (analysis.version, analysis.scenario, analysis.results)
     data = form_data(client.get(f"/impact/{analysis.pk}/edit/").content.decode())
-    data["alternatives[0].measures[0].costs[0].amounts[2025]"] = "veel"
+    data["alternatives[0].measures[0].costs[0].amounts[2021]"] = "veel"
     data["parameters[0].distribution.min"] = "9000"  # above the mode
     data["action"] = "save"
     response = client.post(f"/impact/{analysis.pk}/edit/", data)
     assert response.status_code == 400
     html = response.content.decode()
-    assert "alternatives[0].measures[0].costs[0].amounts[2025]" in html
+    assert "alternatives[0].measures[0].costs[0].amounts[2021]" in html
     assert "parameters[0].distribution.min" in html
     # the message sits beside the input: the input is marked invalid and described
-    assert 'name="alternatives[0].measures[0].costs[0].amounts[2025]" value="veel" ' \
+    assert 'name="alternatives[0].measures[0].costs[0].amounts[2021]" value="veel" ' \
            'inputmode="decimal" size="8" aria-invalid="true"' in html
     assert 'id="f-parameters-0-distribution-min-err"' in html
     analysis.refresh_from_db()
@@ -113,7 +113,7 @@ def test_new_effect_without_unit_value_is_reported_at_its_path(login):
         **data, "action": "add:alternatives[1].measures[0].effects"}).content.decode())
     data["alternatives[1].measures[0].effects[1].name"] = "Extra effect"
     data["alternatives[1].measures[0].effects[1].stakeholders.residents"] = "1"
-    data["alternatives[1].measures[0].effects[1].quantity[2026]"] = "3"
+    data["alternatives[1].measures[0].effects[1].quantity[2022]"] = "3"
     response = client.post(f"/impact/{analysis.pk}/edit/", {**data, "action": "save"})
     assert response.status_code == 400
     assert "alternatives[1].measures[0].effects[1].unit_value.value" in response.content.decode()

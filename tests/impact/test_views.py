@@ -13,7 +13,8 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from wijkregie.core.models import AuditEvent
+from wijkregie.core.models import AuditEvent, User
+from wijkregie.figures.selectors import observed_series
 from wijkregie.impact.charts import euro
 from wijkregie.impact.engine import analyse
 from wijkregie.impact.models import Analysis, AnalysisVersion, UnitValue
@@ -268,3 +269,34 @@ def test_history_lists_who_changed_what(login):
                                                  "action": "save"})
     html = client.get(f"/impact/{analysis.pk}/history/").content.decode()
     assert "tweede versie" in html and "demo data" in html
+
+
+def test_ex_post_sets_the_assumed_path_beside_the_observed_figures(login):
+    analysis = _own()
+    effect = analysis.scenario["alternatives"][0]["measures"][0]["effects"][0]
+    indicator = effect["indicator"]
+    assert indicator["key"] == "woninginbraak_rate"
+    observed = {p.year: p for p in observed_series(
+        User.objects.get(username="analist"), indicator_key="woninginbraak_rate",
+        programme_area=analysis.programme_area)}
+    base = analysis.scenario["base_year"]
+    assert indicator["baseline"] == observed[base].value  # the demo's baseline is observed
+    html = login("analist").get(f"/impact/{analysis.pk}/").content.decode()
+    section = html[html.index('class="ex-post"'):]
+    section = section[:section.index("</section>")]
+    assert "<svg" in section
+    for year in range(base, max(observed) + 1):
+        row = re.search(rf'<th scope="row">{year}</th>(.*?)</tr>', section, re.S).group(1)
+        assumed = indicator["baseline"] + indicator["change_per_year"] * (year - base)
+        assert f"{assumed:,.4g}".replace(",", " ") in row
+        assert observed[year].text in row
+
+
+def test_no_ex_post_section_without_indicator_links(login):
+    client, analysis = login("analist"), _own()
+    data = form_data(client.get(f"/impact/{analysis.pk}/edit/").content.decode())
+    for name in [n for n in data if ".indicator." in n]:
+        data[name] = ""
+    assert client.post(f"/impact/{analysis.pk}/edit/", {**data, "action": "save"}).status_code \
+        == 302
+    assert 'class="ex-post"' not in client.get(f"/impact/{analysis.pk}/").content.decode()

@@ -19,8 +19,10 @@ from wijkregie.core import audit
 from wijkregie.core.models import AuditAction
 
 from . import charts, editor, exports, selectors, services
+from .ex_post import ex_post_for
 from .forms import NewAnalysisForm, ScenarioImportForm, UnitValueForm
 from .models import Analysis
+from .presentation import results_view
 from .scenario import Problem, ScenarioError
 
 
@@ -67,7 +69,8 @@ def create(request: HttpRequest) -> HttpResponse:
 @permission_required("impact.view_analysis", raise_exception=True)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = selectors.get_analysis(request.user, pk, request)  # type: ignore[arg-type]
-    view = exports.view_of(analysis)
+    scenario = exports.scenario_of(analysis)
+    view = results_view(analysis.results, scenario)
     for alt in view.alternatives:
         alt.tornado_svg = charts.tornado(alt.tornado, alt.summary["npv"],  # type: ignore[attr-defined]
                                          _("Tornado chart of %(name)s") % {"name": alt.name})
@@ -81,6 +84,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         [(c["p5"], c["p95"]) if c["p5"] is not None else None for c in view.comparison])
     return render(request, "impact/detail.html", {
         "analysis": analysis, "view": view, "comparison_svg": comparison_svg,
+        "ex_post": ex_post_for(request.user, analysis, scenario),  # type: ignore[arg-type]
     })
 
 
