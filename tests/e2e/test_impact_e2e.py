@@ -34,7 +34,9 @@ def test_analyst_builds_the_demo_analysis_and_downloads_everything(page_as, app_
     page.get_by_role("link", name="Scenario bewerken").click()
 
     # add a cost line to the physical-only alternative and fill it in
-    page.get_by_role("button", name="Kostenpost toevoegen").nth(1).click()  # alternative 1
+    add = page.locator('button[value="add:alternatives[1].measures[0].costs"]')
+    assert add.inner_text() == "Kostenpost toevoegen"
+    add.click()
     cost = "alternatives[1].measures[0].costs[1]"
     page.fill(f'[name="{cost}.name"]', "Extra surveillance")
     page.select_option(f'[name="{cost}.stakeholder"]', "police_justice")

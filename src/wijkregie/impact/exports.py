@@ -191,6 +191,12 @@ def report_pdf(analysis: Analysis) -> bytes:
         if a.pm_items:
             story.append(Paragraph(_esc(_("PM items (not valued in money): ") + "; ".join(
                 f"{p['direction']} {p['measure']}: {p['name']}" for p in a.pm_items)), body))
+    lines = [[_("alternative"), _("measure"), _("line"), _("kind"), _("present value")]]
+    lines += [[a.name, line["measure"], line["name"], line["kind"], euro(line["present_value"])]
+              for a in view.alternatives for line in a.costs + a.effects]
+    story += [Spacer(1, 2 * mm), Paragraph(_esc(_("Costs and effects (present values)")),
+                                           styles["Heading3"]), _table(lines, wrap=True,
+                                                                       styles=styles)]
     unc = [[_("alternative"), "P5", "P50", "P95", _("P(NPV > 0)")]]
     unc += [[a.name, euro(a.monte_carlo["percentiles"]["5"]),
              euro(a.monte_carlo["percentiles"]["50"]), euro(a.monte_carlo["percentiles"]["95"]),
