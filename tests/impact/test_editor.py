@@ -128,3 +128,26 @@ def test_parameter_problems_map_to_their_row():
 def test_form_names_outside_the_scenario_are_ignored():
     tree = editor.tree_from_form({"name": "x", "__proto__": "y", "a..b": "z", "c[1x]": "w"})
     assert tree == {"name": "x"}
+
+
+def test_a_long_scenario_fits_in_one_post(login):
+    """30 years and many lines post thousands of fields; all of them arrive."""
+    client, analysis = login("analist"), _analysis()
+    data = form_data(client.get(f"/impact/{analysis.pk}/edit/").content.decode())
+    data["horizon_years"] = "30"
+    for _ in range(12):
+        data = form_data(client.post(f"/impact/{analysis.pk}/edit/", {
+            **data, "action": "add:alternatives[0].measures[0].costs"}).content.decode())
+    assert len(data) > 1000
+    last = "alternatives[0].measures[0].costs[13]"
+    data |= {f"{last}.name": "Laatste post", f"{last}.amounts[2050]": "1000",
+             "action": "save"}
+    for k in range(2, 13):
+        data[f"alternatives[0].measures[0].costs[{k}].name"] = f"Post {k}"
+        data[f"alternatives[0].measures[0].costs[{k}].amounts[{2020 + k}]"] = "10"
+    response = client.post(f"/impact/{analysis.pk}/edit/", data)
+    html = response.content.decode()
+    assert response.status_code == 302, html[html.find("role=\"alert\""):][:1500]
+    analysis.refresh_from_db()
+    costs = analysis.scenario["alternatives"][0]["measures"][0]["costs"]
+    assert costs[13]["amounts"] == {"2050": 1000.0}

@@ -8,7 +8,7 @@ import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from . import charts, editor, exports, selectors, services
 from .ex_post import ex_post_for
 from .forms import NewAnalysisForm, ScenarioImportForm, UnitValueForm
 from .models import Analysis
-from .presentation import results_view
+from .presentation import ResultsView, results_view
 from .scenario import Problem, ScenarioError
 
 
@@ -65,15 +65,20 @@ def create(request: HttpRequest) -> HttpResponse:
     return redirect("impact:edit", pk=analysis.pk)
 
 
+def _tornado_charts(view: ResultsView) -> None:
+    for alt in view.alternatives:
+        alt.tornado_svg = charts.tornado(alt.tornado, alt.summary["npv"],  # type: ignore[attr-defined]
+                                         _("Tornado chart of %(name)s") % {"name": alt.name})
+
+
 @login_required
 @permission_required("impact.view_analysis", raise_exception=True)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = selectors.get_analysis(request.user, pk, request)  # type: ignore[arg-type]
     scenario = exports.scenario_of(analysis)
     view = results_view(analysis.results, scenario)
+    _tornado_charts(view)
     for alt in view.alternatives:
-        alt.tornado_svg = charts.tornado(alt.tornado, alt.summary["npv"],  # type: ignore[attr-defined]
-                                         _("Tornado chart of %(name)s") % {"name": alt.name})
         alt.histogram_svg = (charts.histogram(  # type: ignore[attr-defined]
             alt.histogram["edges"], alt.histogram["counts"],
             _("Distribution of the NPV of %(name)s") % {"name": alt.name})
@@ -94,9 +99,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     """Printable council report (the same content as the PDF, with the charts)."""
     analysis = selectors.get_analysis(request.user, pk, request)  # type: ignore[arg-type]
     view = exports.view_of(analysis)
-    for alt in view.alternatives:
-        alt.tornado_svg = charts.tornado(alt.tornado, alt.summary["npv"],  # type: ignore[attr-defined]
-                                         _("Tornado chart of %(name)s") % {"name": alt.name})
+    _tornado_charts(view)
     audit.record(AuditAction.EXPORT, request=request, obj=analysis, purpose="council report")
     return render(request, "impact/report.html", {"analysis": analysis, "view": view})
 
@@ -131,7 +134,7 @@ def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind == "pdf":
         return _download(request, analysis, exports.report_pdf(analysis), "pdf",
                          "application/pdf", "council report")
-    return HttpResponse(status=404)
+    raise Http404(kind)
 
 
 @login_required
