@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from wijkregie.core.models import AuditEvent, User
 from wijkregie.figures.selectors import observed_series
 from wijkregie.impact.charts import euro
+from wijkregie.impact.demo_data import DEMO_SCENARIO
 from wijkregie.impact.engine import analyse
 from wijkregie.impact.models import Analysis, AnalysisVersion, UnitValue
 from wijkregie.impact.report_text import analysis_to_dict
@@ -300,3 +301,12 @@ def test_no_ex_post_section_without_indicator_links(login):
     assert client.post(f"/impact/{analysis.pk}/edit/", {**data, "action": "save"}).status_code \
         == 302
     assert 'class="ex-post"' not in client.get(f"/impact/{analysis.pk}/").content.decode()
+
+
+def test_parameter_order_survives_storage(demo):
+    """The order of the parameters decides the order of the Monte Carlo draws; the
+    stored document keeps it on every database (jsonb would sort the keys)."""
+    packaged = yaml.safe_load(DEMO_SCENARIO.read_text(encoding="utf-8"))
+    stored = Analysis.objects.get(pk=_own().pk).scenario
+    assert list(stored["parameters"]) == list(packaged["parameters"])
+    assert list(stored["parameters"]) != sorted(stored["parameters"], key=len)

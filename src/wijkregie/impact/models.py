@@ -7,6 +7,9 @@ The scenario is stored as a document in the documented scenario file format
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +18,21 @@ from wijkregie.areas.models import ProgrammeArea
 from wijkregie.core.models import Municipality
 
 
-class Analysis(models.Model):
+class _ScenarioDocument:
+    """``scenario`` as a document over the JSON text in ``scenario_text``."""
+
+    scenario_text: str
+
+    @property
+    def scenario(self) -> Any:
+        return json.loads(self.scenario_text) if self.scenario_text else None
+
+    @scenario.setter
+    def scenario(self, doc: Any) -> None:
+        self.scenario_text = json.dumps(doc, ensure_ascii=False)
+
+
+class Analysis(_ScenarioDocument, models.Model):
     """An ex ante social cost-benefit analysis (MKBA) of one programme area."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
@@ -27,7 +44,9 @@ class Analysis(models.Model):
     question = models.TextField(
         _("question"), blank=True,
         help_text=_("The question the council is asked to decide on."))
-    scenario = models.JSONField(_("scenario (scenario file format)"))
+    # JSON text, not a JSONField: PostgreSQL's jsonb reorders object keys, and the order
+    # of the parameters decides the order of the Monte Carlo draws.
+    scenario_text = models.TextField(_("scenario (scenario file format, JSON)"))
     version = models.PositiveIntegerField(default=1)
     results = models.JSONField(null=True, blank=True)
     results_computed_at = models.DateTimeField(null=True, blank=True)
@@ -47,12 +66,13 @@ class Analysis(models.Model):
         return self.title
 
 
-class AnalysisVersion(models.Model):
+
+class AnalysisVersion(_ScenarioDocument, models.Model):
     """One saved state of an analysis' scenario: who changed it, when and how."""
 
     analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    scenario = models.JSONField()
+    scenario_text = models.TextField()
     question = models.TextField(blank=True)
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

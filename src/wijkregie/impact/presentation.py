@@ -12,7 +12,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .editor import STAKEHOLDER_LABELS
-from .scenario import Parameter, Scenario
+from .scenario import STAKEHOLDERS, Parameter, Scenario
+from .uncertainty import PERCENTILES
 
 
 @dataclass
@@ -66,9 +67,11 @@ def results_view(results: dict[str, Any], scenario: Scenario) -> ResultsView:
             measures=[m.name for m in described[alt["name"]].measures]
             if alt["name"] in described else [],
             summary=alt,
-            stakeholders=[{"key": k, "label": stakeholder_label(k), **v}
-                          for k, v in alt["stakeholders"].items()
-                          if v["pv_costs"] or v["pv_benefits"]],
+            # mappings are read in a fixed order: a jsonb column does not keep key order
+            stakeholders=[{"key": k, "label": stakeholder_label(k), **alt["stakeholders"][k]}
+                          for k in STAKEHOLDERS
+                          if alt["stakeholders"][k]["pv_costs"]
+                          or alt["stakeholders"][k]["pv_benefits"]],
             pm_items=[{**p, "stakeholder_labels": ", ".join(stakeholder_label(s)
                                                              for s in p["stakeholders"])}
                       for p in alt["pm_items"]],
@@ -79,6 +82,8 @@ def results_view(results: dict[str, Any], scenario: Scenario) -> ResultsView:
             monte_carlo=None if mc is None else {
                 **mc["alternatives"][alt["name"]],
                 "probability_best": mc["probability_best"].get(alt["name"]),
+                "percentile_rows": [(p, mc["alternatives"][alt["name"]]["percentiles"][str(p)])
+                                    for p in PERCENTILES],
             },
             histogram=results.get("histograms", {}).get(alt["name"]),
         ))
