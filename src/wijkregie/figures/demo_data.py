@@ -8,6 +8,7 @@ disclosure rules.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 import numpy as np
 
@@ -48,9 +49,29 @@ def _benchmark(spec: DemoIndicator) -> tuple[str, float | None]:
     return BenchmarkMethod.AMSTERDAM, None
 
 
-def ensure_demo_indicators() -> dict[str, Indicator]:
+# At national scale (benchmarks) the catalogue is padded to about 150 indicators with
+# variants of the registered ones, as a full municipal catalogue would have.
+NATIONAL_CATALOGUE_SIZE = 150
+
+
+def demo_catalogue(scale: str) -> tuple[DemoIndicator, ...]:
+    if scale != "national":
+        return DEMO_INDICATORS
+    bases = [s for s in DEMO_INDICATORS if s.shape != COUNT]
+    variants = []
+    for index in range(NATIONAL_CATALOGUE_SIZE - len(DEMO_INDICATORS)):
+        base = bases[index % len(bases)]
+        number = index // len(bases) + 2
+        variants.append(replace(base, key=f"{base.key}_v{number}",
+                                name_nl=f"{base.name_nl} (variant {number})",
+                                name_en=f"{base.name_en} (variant {number})", composite=False))
+    return DEMO_INDICATORS + tuple(variants)
+
+
+def ensure_demo_indicators(catalogue: tuple[DemoIndicator, ...] = DEMO_INDICATORS
+                           ) -> dict[str, Indicator]:
     indicators: dict[str, Indicator] = {}
-    for spec in DEMO_INDICATORS:
+    for spec in catalogue:
         method, reference = _benchmark(spec)
         indicators[spec.key], _ = Indicator.objects.update_or_create(
             key=spec.key, municipality=None, defaults={
@@ -65,7 +86,7 @@ def ensure_demo_indicators() -> dict[str, Indicator]:
                 "aggregation": {COUNT: Aggregation.SUM, RATE: Aggregation.RATE_PER_1000}.get(
                     spec.shape, Aggregation.WEIGHTED_MEAN),
             })
-    for spec in DEMO_INDICATORS:
+    for spec in catalogue:
         denominator = None
         if spec.shape in (PCT, SCORE, RATE):
             denominator = indicators["inwoners"]
@@ -86,7 +107,8 @@ def _clip(spec: DemoIndicator, values: np.ndarray) -> np.ndarray:
 
 @demo_step(order=40)
 def build_figures(context: DemoContext) -> None:
-    indicators = ensure_demo_indicators()
+    catalogue = demo_catalogue(context.scale)
+    indicators = ensure_demo_indicators(catalogue)
     rng = context.rng
     programme_buurten = {b.pk for pa in context.programme_areas for b in pa.buurten.all()}
     years = np.array(DEMO_YEARS) - DEMO_YEARS[0]
@@ -104,7 +126,7 @@ def build_figures(context: DemoContext) -> None:
             "inwoners": inhabitants, "huishoudens": households,
             "woningen": np.rint(households * 1.04),
         }
-        for spec in DEMO_INDICATORS:
+        for spec in catalogue:
             if spec.shape == COUNT:
                 continue
             # Deprived buurten improve at half the city's pace: they keep lagging.
@@ -113,7 +135,7 @@ def build_figures(context: DemoContext) -> None:
             values[spec.key] = _clip(spec, level + rng.normal(0, spec.noise, (n, len(years))))
         values["woninginbraak"] = rng.poisson(values["woninginbraak_rate"] * inhabitants / 1000)
         delivered: dict[tuple[int, int, int], dict[tuple[str, int], Figure]] = defaultdict(dict)
-        for spec in DEMO_INDICATORS:
+        for spec in catalogue:
             decimals = 0 if spec.shape == COUNT else 2
             table = np.round(values[spec.key], decimals)
             for y, year in enumerate(DEMO_YEARS):

@@ -165,6 +165,9 @@ class Observation(models.Model):
         ]
 
 
+    def __str__(self) -> str:
+        return f"{self.indicator_id}@{self.area_id or self.programme_area_id} {self.year}"
+
 class CityStatistic(models.Model):
     """Mean and spread of an indicator over the buurten (else wijken) of one municipality
     in one year: what the benchmark colours compare with. Recomputed with the aggregates.
@@ -188,3 +191,6 @@ class CityStatistic(models.Model):
                                     condition=Q(municipality__isnull=True),
                                     name="national_statistic_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.municipality_id} {self.year}: {self.mean:.2f}"

@@ -7,7 +7,6 @@ import io
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,11 +16,11 @@ from openpyxl import load_workbook
 from wijkregie.areas.models import Area
 from wijkregie.core import audit
 from wijkregie.core.models import AuditAction, Municipality, User
+from wijkregie.core.progress import Progress, no_progress
 from wijkregie.figures import cbs_odata
 from wijkregie.figures.models import Aggregation, Indicator, Observation, Theme
 from wijkregie.figures.pipeline import refresh_municipality
 
-Progress = Callable[[float, str], None]
 CBS_FORMATS = ("typed", "untyped", "stripped")
 # CBS topic groups (outermost first) → the programme's themes.
 CBS_THEMES = {
@@ -35,9 +34,6 @@ CBS_THEMES = {
 }
 _STATUS = {"ok": "value", "suppressed": "suppressed", "missing": "missing"}
 
-
-def _no_progress(fraction: float, message: str) -> None:
-    return None
 
 
 class FiguresImportError(ValueError):
@@ -67,7 +63,7 @@ class ImportReport:
 
 def import_cbs(*, properties: Path, data: Path, data_format: str, year: int,
                division_year: int | None = None, table: str = "",
-               actor: User | None = None, progress: Progress = _no_progress) -> ImportReport:
+               actor: User | None = None, progress: Progress = no_progress) -> ImportReport:
     """Import a CBS Kerncijfers table: metadata from DataProperties, values from the data.
 
     Keys lose their position suffix; secret or unknown cells become suppressed or
@@ -179,7 +175,7 @@ MISSING_SYMBOLS = {".", ""}
 
 
 def import_own_figures(path: Path, *, municipality: Municipality, actor: User | None = None,
-                       progress: Progress = _no_progress) -> ImportReport:
+                       progress: Progress = no_progress) -> ImportReport:
     """Import a CSV or XLSX of (area code, period, indicator, value) rows, all or nothing.
 
     Every problem in the file is reported (row and field), not just the first. Values use

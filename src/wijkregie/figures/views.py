@@ -250,7 +250,7 @@ def _export(request: HttpRequest, table: ExportTable, filename: str, fmt: str,
 
 @login_required
 @permission_required("figures.view_indicator", raise_exception=True)
-def compare(request: HttpRequest) -> HttpResponse:
+def compare(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     """Two to four areas side by side, with trends."""
     codes = [c.strip().upper() for c in request.GET.getlist("area") if c.strip()][:4]
     areas = [area_selectors.get_area(request.user, code, request=request) for code in codes]
@@ -269,6 +269,15 @@ def compare(request: HttpRequest) -> HttpResponse:
             "years": sorted({p.year for s in per_area for p in s}),
             "table": [{p.year: p for p in s} for s in per_area],
         })
+    if fmt:
+        table = ExportTable(
+            title=_("Comparison of %(areas)s") % {"areas": ", ".join(a.code for a in areas)},
+            columns=["indicator", "key", "unit", "year"] + [a.code for a in areas],
+            rows=[[r["indicator"].name_nl, r["indicator"].key, r["indicator"].unit, year]
+                  + [_cell(per.get(year)) for per in r["table"]]
+                  for r in rows for year in r["years"]],
+            indicators=[r["indicator"] for r in rows])
+        return _export(request, table, "vergelijking", fmt, municipality)
     candidates = area_selectors.areas_of_municipality(request.user, municipality,
                                                       level=AreaLevel.WIJK)
     return render(request, "figures/compare.html", {
@@ -281,14 +290,36 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("figures.view_indicator", raise_exception=True)
-def composite(request: HttpRequest) -> HttpResponse:
+def composite(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     municipality = _municipality(request)
     level = request.GET.get("level", "wijk")
     if level not in ("buurt", "wijk"):
         level = "wijk"
     context = composite_view.composite_context(request.user, municipality, level,
                                                request.GET.get("year"))
+    if fmt:
+        table = ExportTable(
+            title=_("Composite index, %(name)s, %(year)s") % {
+                "name": municipality.name, "year": context["year"]},
+            columns=["code", "name", "year", "safety", "social", "physical", "index"],
+            rows=[[r["area"].code, r["area"].name, context["year"],
+                   *[_score(p) for p in r["pillars"]],
+                   None if r["total"] is None else round(r["total"], 1)]
+                  for r in context["rows"]])
+        return _export(request, table, f"index-{municipality.code}-{level}", fmt, municipality)
     return render(request, "figures/composite.html", context | {"level": level})
+
+
+def _score(level_score: Any) -> float | None:
+    if level_score is None or level_score.score is None:
+        return None
+    return round(level_score.score, 1)
+
+
+def _cell(point: selectors.SeriesPoint | None) -> object:
+    if point is None:
+        return "."
+    return point.value if point.value is not None else point.text
 
 
 @login_required

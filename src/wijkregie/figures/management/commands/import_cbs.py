@@ -4,8 +4,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
+from wijkregie.core.progress import command_progress
 from wijkregie.figures.cbs_odata import CbsFormatError
 from wijkregie.figures.services import CBS_FORMATS, FiguresImportError, import_cbs
 
@@ -27,12 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--table", default="", help="CBS table id, e.g. 85984NED")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with tqdm(total=100, unit="%", disable=options["verbosity"] == 0,
-                  file=self.stderr._out) as bar:
-            def progress(fraction: float, message: str) -> None:
-                bar.set_description(message)
-                bar.update(round(fraction * 100) - bar.n)
-
+        with command_progress(self, options["verbosity"]) as progress:
             try:
                 report = import_cbs(properties=options["properties"], data=options["data"],
                                     data_format=options["format"], year=options["year"],
