@@ -28,7 +28,7 @@ def _summary(page) -> dict[str, str]:
 def test_analyst_builds_the_demo_analysis_and_downloads_everything(page_as, app_server,
                                                                     tmp_path):
     page = page_as("analist")
-    page.get_by_role("link", name="Effectanalyse").first.click()
+    page.get_by_role("link", name="Impactanalyse").first.click()
     page.locator("table.data a").first.click()
     before = _summary(page)
     page.get_by_role("link", name="Scenario bewerken").click()
