@@ -25,24 +25,30 @@ REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "data"
 
 
-def _setup(postgres: bool) -> None:
-    var_dir = tempfile.mkdtemp(prefix="wr-bench-figures-")
+def _setup(postgres: bool, var_dir: str | None) -> bool:
+    """Configure Django; True when an earlier run's database is reused (--var-dir)."""
+    reuse = var_dir is not None
+    var_dir = var_dir or tempfile.mkdtemp(prefix="wr-bench-figures-")
     os.environ["WIJKREGIE_VAR_DIR"] = var_dir
     os.environ.setdefault("WIJKREGIE_SECRET_KEY", "benchmark-only")
+    os.environ["WIJKREGIE_ALLOWED_HOSTS"] = "testserver"
     os.environ["DJANGO_SETTINGS_MODULE"] = "wijkregie.settings"
-    if postgres:
+    if postgres and not reuse:
         import psycopg
 
         with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres",
                              autocommit=True) as conn:
             conn.execute("DROP DATABASE IF EXISTS wr_bench")
             conn.execute("CREATE DATABASE wr_bench")
+    if postgres:
         os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/wr_bench"
     else:
         os.environ.pop("DATABASE_URL", None)
+    print(f"var dir: {var_dir}", flush=True)
     import django
 
     django.setup()
+    return reuse
 
 
 def _timed(label: str, func, results: dict) -> object:  # type: ignore[no-untyped-def]
@@ -71,8 +77,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--repeat", type=int, default=25)
+    parser.add_argument("--towns", type=int, default=150,
+                        help="towns of 100 buurten (150 = national scale)")
+    parser.add_argument("--var-dir", help="reuse the database an earlier run built there")
     args = parser.parse_args()
-    _setup(args.postgres)
+    reuse = _setup(args.postgres, args.var_dir)
+    from wijkregie.demo import loader
+
+    # Same buurten per town, wijken and catalogue as the national scale; fewer towns
+    # load faster while every per-area and per-municipality query keeps its size.
+    loader.SCALES["national"] = (args.towns, 100, 12)
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -82,9 +96,10 @@ def main() -> None:
     from wijkregie.demo.loader import load_demo
     from wijkregie.figures.models import Indicator, Observation
 
-    results: dict[str, object] = {"database": connection.vendor}
-    call_command("migrate", verbosity=0)
-    _timed("demo_load_national_s", lambda: load_demo(seed=1, scale="national"), results)
+    results: dict[str, object] = {"database": connection.vendor, "towns": args.towns}
+    if not reuse:
+        call_command("migrate", verbosity=0)
+        _timed("demo_load_national_s", lambda: load_demo(seed=1, scale="national"), results)
     results["observations"] = Observation.objects.count()
     results["buurten"] = Area.objects.filter(level="buurt").count()
     results["indicators"] = Indicator.objects.count()
@@ -112,7 +127,7 @@ def main() -> None:
             year=2024), results)
     out = REPO / "benchmarks" / "out"
     out.mkdir(exist_ok=True)
-    target = out / f"figures-{connection.vendor}.json"
+    target = out / f"figures-{connection.vendor}-{args.towns}.json"
     target.write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
     sys.stdout.flush()

@@ -110,10 +110,23 @@ def years_of(indicator: Indicator, municipality: Municipality) -> list[int]:
         .values_list("year", flat=True).distinct()))
 
 
+@dataclass(frozen=True)
+class Statistic:
+    mean: float
+    sd: float
+    n: int
+
+
+def _statistics(rows: QuerySet[CityStatistic]) -> dict[tuple[int, int], Statistic]:
+    # Plain tuples, not model instances: a profile reads 1,500 of them.
+    return {(indicator_id, year): Statistic(mean, sd, n) for indicator_id, year, mean, sd, n
+            in rows.values_list("indicator_id", "year", "mean", "sd", "n")}
+
+
 def city_statistics(municipality: Municipality, indicators: list[Indicator]
-                    ) -> dict[tuple[int, int], CityStatistic]:
-    return {(s.indicator_id, s.year): s for s in CityStatistic.objects.filter(
-        municipality=municipality, indicator__in=indicators)}
+                    ) -> dict[tuple[int, int], Statistic]:
+    return _statistics(CityStatistic.objects.filter(municipality=municipality,
+                                                    indicator__in=indicators))
 
 
 def gemeente_area(municipality: Municipality) -> Area | None:
@@ -121,10 +134,10 @@ def gemeente_area(municipality: Municipality) -> Area | None:
             .order_by("-year").first())
 
 
-def national_statistics(indicators: list[Indicator]) -> dict[tuple[int, int], CityStatistic]:
+def national_statistics(indicators: list[Indicator]) -> dict[tuple[int, int], Statistic]:
     """Mean of the shown gemeente figures over all municipalities, per indicator and year."""
-    return {(s.indicator_id, s.year): s for s in CityStatistic.objects.filter(
-        municipality__isnull=True, indicator__in=indicators)}
+    return _statistics(CityStatistic.objects.filter(municipality__isnull=True,
+                                                    indicator__in=indicators))
 
 
 def can_see_municipality_figures(user: User, municipality: Municipality) -> bool:

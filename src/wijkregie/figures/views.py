@@ -20,7 +20,7 @@ from wijkregie.figures import charts, composite_view, selectors
 from wijkregie.figures.exports import EXPORTERS, ExportTable
 from wijkregie.figures.forms import FiguresImportForm
 from wijkregie.figures.models import Indicator, Theme
-from wijkregie.figures.presentation import benchmark, latest
+from wijkregie.figures.presentation import Benchmarker, latest
 
 LEVELS = {"buurt": AreaLevel.BUURT.label, "wijk": AreaLevel.WIJK.label,
           "programme": _("programme area")}
@@ -62,7 +62,7 @@ def _profile_rows(request: HttpRequest, municipality: Municipality, *, area: Are
     gemeente = selectors.gemeente_area(municipality)
     city = (selectors.observations(request.user, area=gemeente)
             if gemeente is not None and gemeente != area else own)
-    stats = selectors.city_statistics(municipality, indicators)
+    benchmarker = Benchmarker(selectors.city_statistics(municipality, indicators))
     national = selectors.national_statistics(indicators)
     rows = []
     for indicator in indicators:
@@ -74,7 +74,7 @@ def _profile_rows(request: HttpRequest, municipality: Municipality, *, area: Are
         national_stat = national.get((indicator.pk, point.year))
         rows.append({
             "indicator": indicator, "theme": indicator.get_theme_display(), "point": point,
-            "series": series, "colour": benchmark(indicator, point, stats),
+            "series": series, "colour": benchmarker.colour(indicator, point),
             "sparkline": charts.sparkline([(p.year, p.value) for p in series]),
             "city": city_point, "national": national_stat,
         })
@@ -171,11 +171,11 @@ def _indicator_context(request: HttpRequest, key: str) -> dict[str, Any]:
                                     year=year)
     shown = [p.value for _, p in places if p.value is not None]
     breaks = _classes(shown)
-    stats = selectors.city_statistics(municipality, [indicator])
+    benchmarker = Benchmarker(selectors.city_statistics(municipality, [indicator]))
     rows = []
     for place, point in places:
         rows.append({"place": place, "point": point, "class": _class_of(point.value, breaks),
-                     "colour": benchmark(indicator, point, stats),
+                     "colour": benchmarker.colour(indicator, point),
                      "code": getattr(place, "code", ""), "name": place.name})
     ranking = sorted(rows, key=lambda r: (r["point"].value is None,
                                           -(r["point"].value or 0.0)))
