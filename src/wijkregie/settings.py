@@ -214,6 +214,9 @@ else:
 # Uploaded files larger than this are refused before they are read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The MKBA scenario editor posts one field per line and year (a 30-year scenario with
+# 50 lines is ~2,500 fields); Django's default of 1,000 would refuse it.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 
 LOGGING = {
     "version": 1,

@@ -27,6 +27,15 @@ ROLE_LABELS = {
     PROGRAMME_VIEWER: _("programme viewer"),
 }
 
+# Impact analysis (MKBA): analysts build analyses and keep the unit-value library;
+# directors and safety advisers read them; partner workers have no part in the
+# municipal business case; programme viewers compare results only (ADR 0041).
+_IMPACT_READ = {"impact.view_analysis", "impact.compare_analyses", "impact.view_unitvalue"}
+_IMPACT_EDIT = _IMPACT_READ | {
+    "impact.add_analysis", "impact.change_analysis",
+    "impact.add_unitvalue", "impact.change_unitvalue", "impact.delete_unitvalue",
+}
+
 # "app_label.codename" per role.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     ADMINISTRATOR: {
@@ -44,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "areas.view_area", "areas.view_programmearea", "areas.change_programmearea",
         "figures.view_indicator", "figures.export_figures",
         "hotspots.view_hotspotanalysis", "hotspots.view_namedlocation",
+        *_IMPACT_READ,
     },
     ANALYST: {
         "areas.view_area", "areas.import_areas", "areas.view_programmearea",
@@ -52,13 +62,16 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "hotspots.view_incidentdataset", "hotspots.add_incidentdataset",
         "hotspots.view_hotspotanalysis", "hotspots.add_hotspotanalysis",
         "hotspots.view_namedlocation", "hotspots.add_namedlocation",
+        *_IMPACT_EDIT,
     },
     PARTNER_WORKER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator"},
     SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
                      "figures.export_figures",
-                     "hotspots.view_hotspotanalysis", "hotspots.view_namedlocation"},
+                     "hotspots.view_hotspotanalysis", "hotspots.view_namedlocation",
+                     *_IMPACT_READ},
     PROGRAMME_VIEWER: {"core.view_programme_aggregates", "areas.view_area",
-                       "figures.view_indicator", "figures.export_figures"},
+                       "figures.view_indicator", "figures.export_figures",
+                       "impact.compare_analyses"},
 }
 
 
