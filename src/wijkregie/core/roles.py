@@ -17,6 +17,7 @@ ANALYST = "analyst"
 PARTNER_WORKER = "partner_worker"
 SAFETY_ADVISER = "safety_adviser"
 PROGRAMME_VIEWER = "programme_viewer"
+CASE_DIRECTOR = "case_director"
 
 ROLE_LABELS = {
     ADMINISTRATOR: _("administrator"),
@@ -25,7 +26,14 @@ ROLE_LABELS = {
     PARTNER_WORKER: _("partner worker"),
     SAFETY_ADVISER: _("safety adviser"),
     PROGRAMME_VIEWER: _("programme viewer"),
+    CASE_DIRECTOR: _("case director (casusregisseur)"),
 }
+
+# Signals: everyone may see aggregates (minimum counts); personal data only through the
+# covenant for the roles holding view_personal_signals.
+SIGNALS_AGGREGATES = ("signals.view_signal",)
+SIGNALS_PERSONAL = ("signals.view_signal", "signals.view_personal_signals",
+                    "signals.add_signal", "signals.view_case")
 
 # "app_label.codename" per role.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -37,18 +45,29 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "auth.view_group",
         "areas.view_area", "areas.change_area", "areas.import_areas",
         "areas.view_programmearea", "areas.add_programmearea", "areas.change_programmearea",
+        *SIGNALS_AGGREGATES, "signals.export_subject", "signals.view_covenant",
+        "signals.add_covenant", "signals.change_covenant", "signals.view_category",
+        "signals.add_category", "signals.change_category", "signals.add_covenantrule",
+        "signals.change_covenantrule", "signals.delete_covenantrule",
     },
     GEBIEDSREGISSEUR: {
         "areas.view_area", "areas.view_programmearea", "areas.change_programmearea",
+        *SIGNALS_AGGREGATES,
     },
     ANALYST: {
         "areas.view_area", "areas.import_areas", "areas.view_programmearea",
-        "areas.add_programmearea", "areas.change_programmearea",
+        "areas.add_programmearea", "areas.change_programmearea", *SIGNALS_AGGREGATES,
     },
-    PARTNER_WORKER: {"areas.view_area", "areas.view_programmearea"},
-    SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea"},
-    PROGRAMME_VIEWER: {"core.view_programme_aggregates", "areas.view_area"},
+    PARTNER_WORKER: {"areas.view_area", "areas.view_programmearea", *SIGNALS_PERSONAL},
+    SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea", *SIGNALS_AGGREGATES},
+    PROGRAMME_VIEWER: {"core.view_programme_aggregates", "areas.view_area",
+                       *SIGNALS_AGGREGATES},
+    CASE_DIRECTOR: {"areas.view_area", "areas.view_programmearea", *SIGNALS_PERSONAL,
+                    "signals.add_case", "signals.change_case"},
 }
+
+# Roles whose permissions include personal data must log in with a second factor.
+PERSONAL_DATA_PERMISSIONS = {"signals.view_personal_signals", "signals.export_subject"}
 
 
 def _permission_filter(perms: set[str]) -> Q:
