@@ -115,7 +115,8 @@ class SignalListCreate(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int),
-                    OpenApiParameter("category", str)],
+                    OpenApiParameter("category", str),
+                    OpenApiParameter("q", str, description="text in description or address")],
         responses=inline_serializer("SignalPage", {
             "count": serializers.IntegerField(),
             "results": SignalOutSerializer(many=True)}),
@@ -125,7 +126,8 @@ class SignalListCreate(APIView):
         try:
             signals, total = selectors.list_signals(
                 request.user, request=request._request,
-                filters=selectors.SignalFilters(category_keys=(category,) if category else ()),
+                filters=selectors.SignalFilters(category_keys=(category,) if category else (),
+                                                text=request.query_params.get("q", "")[:100]),
                 offset=_int_param(request, "offset", 0, 10**9),
                 limit=_int_param(request, "limit", 50, 500), via="api")
         except PermissionDenied as exc:

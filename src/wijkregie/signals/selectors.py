@@ -129,7 +129,8 @@ def deny(user: User, request: HttpRequest | None, what: str, purpose: str = "") 
 
 def require_personal(user: User, request: HttpRequest | None, what: str,
                      perm: str = PERSONAL) -> None:
-    if not (may_see_personal_data(user) and user.has_perm(perm)):
+    if not (user.is_authenticated and user.municipality_id and user.organisation_id
+            and user.has_perm(perm)):
         deny(user, request, what)
 
 
