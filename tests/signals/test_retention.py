@@ -15,7 +15,7 @@ from django.utils import timezone
 from wijkregie.core.models import AuditEvent
 from wijkregie.signals import crypto
 from wijkregie.signals.models import Case, CaseStatus, Category, Signal, Subject
-from wijkregie.signals.retention import expired_signals, purge
+from wijkregie.signals.retention import expired_signals
 
 pytestmark = pytest.mark.django_db
 
@@ -65,9 +65,9 @@ def test_purge_with_frozen_clock_removes_all_expired_and_logs_each(demo):
 
 
 def test_periodic_task_is_registered_daily():
-    from wijkregie.signals.tasks import daily_retention_purge
-
     from datetime import datetime
+
+    from wijkregie.signals.tasks import daily_retention_purge
 
     task = daily_retention_purge.s()
     assert task.validate_datetime(datetime(2026, 1, 1, 3, 15))

@@ -229,18 +229,15 @@ class SignalImport(APIView):
                                         f"{', '.join(missing)}"]}, status=400)
         errors: list[str] = []
         rows = [_parse_row(number, row, errors) for number, row in enumerate(reader, start=2)]
-        if len(rows) > MAX_IMPORT_ROWS:
-            errors.append(f"{upload.name}: more than {MAX_IMPORT_ROWS} rows")
-        if not rows:
-            errors.append(f"{upload.name}: no rows")
-        if not errors:
-            try:
-                saved = services.register_signals_bulk(user=request.user, rows=rows)
-            except DjangoValidationError as exc:
-                errors = list(exc.messages)
-        if errors:
+        if len(rows) > MAX_IMPORT_ROWS or not rows:
+            return Response({"errors": [f"{upload.name}: {len(rows)} rows; between 1 and "
+                                        f"{MAX_IMPORT_ROWS} expected"]}, status=400)
+        try:
+            saved = services.register_signals_bulk(user=request.user, rows=rows,
+                                                   parse_errors=errors)
+        except DjangoValidationError as exc:
             return Response({"file": upload.name, "rows": len(rows), "created": 0,
-                             "errors": errors}, status=400)
+                             "errors": exc.messages}, status=400)
         return Response({"file": upload.name, "rows": len(rows), "created": len(saved),
                          "ids": [s.pk for s in saved]}, status=201)
 

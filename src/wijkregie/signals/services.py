@@ -226,19 +226,26 @@ def register_signal(*, user: User, data: SignalInput,
     return signal
 
 
-def register_signals_bulk(*, user: User, rows: list[SignalInput]) -> list[Signal]:
-    """All or nothing: validate every row first, then save in one transaction."""
+def register_signals_bulk(*, user: User, rows: list[SignalInput],
+                          parse_errors: list[str] | None = None) -> list[Signal]:
+    """All or nothing: validate every row first, then save in one transaction.
+
+    ``parse_errors`` ("row N, field: message", from reading the file) join the report;
+    a field that could not be read is not reported a second time by validation.
+    """
     locator = Locator(user.municipality)
-    errors: list[str] = []
+    errors = list(parse_errors or [])
+    reported = {e.split(":", 1)[0] for e in errors}
     checked = []
     for number, row in enumerate(rows, start=2):  # row 1 is the CSV header
         try:
             checked.append(validate_signal(user, row, locator=locator))
         except ValidationError as exc:
             errors.extend(f"row {number}, {name}: {'; '.join(messages)}"
-                          for name, messages in exc.message_dict.items())
+                          for name, messages in exc.message_dict.items()
+                          if f"row {number}, {name}" not in reported)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(sorted(errors, key=_row_number))
     with transaction.atomic():
         saved = [_save_signal(user, row, *parts) for row, parts in zip(rows, checked,
                                                                           strict=True)]
@@ -246,6 +253,11 @@ def register_signals_bulk(*, user: User, rows: list[SignalInput]) -> list[Signal
                      purpose="bulk import",
                      detail={"signals": [s.pk for s in saved], "via": "csv import"})
     return saved
+
+
+def _row_number(message: str) -> int:
+    head = message.split(",", 1)[0].removeprefix("row ")
+    return int(head) if head.isdigit() else 0
 
 
 # --- cases ---------------------------------------------------------------------------
