@@ -50,8 +50,8 @@ def _target(org_key: str, municipality: Municipality, category: str, orgs: dict,
         reliability="own", organisation=org)
     signal.subjects.add(subject)
     case = Case.objects.create(municipality=municipality, title=f"MATRIX {label}",
-                               purpose="test", lead_organisation=orgs[f"gemeente:{municipality.code}"],
-                               director=director)
+                               purpose="test", director=director,
+                               lead_organisation=orgs[f"gemeente:{municipality.code}"])
     case.participants.set([orgs[p] if p == "politie-A" else orgs[f"{p}:{municipality.code}"]
                            for p in participants])
     case.signals.add(signal)

@@ -23,7 +23,8 @@ def _input(**changes) -> SignalInput:  # type: ignore[no-untyped-def]
                        observed_on=date.today() - timedelta(days=1),
                        description="Bewoner vereenzaamt", reliability="own",
                        area_code="", address="Dorpsstraat 1",
-                       persons=[PersonInput(name="Fictief Persoon", date_of_birth=date(1950, 1, 1))])
+                       persons=[PersonInput(name="Fictief Persoon",
+                                            date_of_birth=date(1950, 1, 1))])
     for key, value in changes.items():
         setattr(data, key, value)
     return data
