@@ -313,6 +313,8 @@ def _next_url(request: HttpRequest) -> str:
 
 @login_required
 def totp_verify(request: HttpRequest) -> HttpResponse:
+    if not totp.needs_second_factor(request.user) or totp.is_verified(request):
+        return redirect(_next_url(request))
     device = totp.device(request.user)
     if device is None or not device.confirmed:
         return redirect(f"{reverse('signals:totp-enrol')}?next={_next_url(request)}")
@@ -327,6 +329,8 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def totp_enrol(request: HttpRequest) -> HttpResponse:
+    if not totp.needs_second_factor(request.user):
+        return redirect(_next_url(request))
     device = totp.device(request.user)
     if device is not None and device.confirmed:
         return redirect(f"{reverse('signals:totp-verify')}?next={_next_url(request)}")
