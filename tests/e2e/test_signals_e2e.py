@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -98,6 +99,6 @@ def test_signals_demo_flow(app_server, page_as):
         admin.fill("#id_date_of_birth", "1960-05-05")
         admin.click("main form button[type=submit]")
         admin.click("a[href$='export.json']")
-    exported = json.loads(open(download_info.value.path(), encoding="utf-8").read())
+    exported = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
     assert exported["identity"]["name"] == "Testa Fictief"
     assert any(e["actor_username"] == "hulpverlener" for e in exported["access_log"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -256,4 +257,4 @@ class MonthlyCounts(APIView):
         counts = feeds.monthly_counts(municipality=municipality)
         return Response({"municipality": municipality.code,
                          "min_count": feeds.DEFAULT_MIN_COUNT,
-                         "results": [c.__dict__ for c in counts]})
+                         "results": [asdict(c) for c in counts]})

@@ -156,7 +156,12 @@ class Signal(models.Model):
 
     class Meta:
         ordering = ["-observed_on", "-id"]
-        indexes = [models.Index(fields=["municipality", "category", "observed_on"])]
+        indexes = [
+            models.Index(fields=["municipality", "category", "observed_on"],
+                         name="signal_muni_category_date"),
+            # The list's order: pages are read from the index, not sorted per request.
+            models.Index(fields=["municipality", "-observed_on", "-id"], name="signal_list_order"),
+        ]
         verbose_name = _("signal")
         verbose_name_plural = _("signals")
 

@@ -167,8 +167,9 @@ def _filtered(queryset: QuerySet[Signal], filters: SignalFilters) -> QuerySet[Si
 
 
 def _with_relations(queryset: QuerySet[Signal]) -> QuerySet[Signal]:
-    return queryset.select_related("category", "area", "organisation").prefetch_related(
-        "subjects", "groups")
+    # The area's boundary is large JSON that no signal page or API response needs.
+    return (queryset.select_related("category", "area", "organisation")
+            .defer("area__geometry").prefetch_related("subjects", "groups"))
 
 
 def list_signals(user: User, *, request: HttpRequest | None = None,
