@@ -33,3 +33,16 @@ def test_aggregate_pages_for_programme_viewer(demo, login):
     assert "Signalen per maand" in page.content.decode()
     assert client.get("/signals/map/").status_code == 200
     assert client.get("/signals/list/").status_code == 403
+
+
+def test_administrator_manages_covenant_and_tokens_in_admin(demo, login):
+    client = login("beheerder")
+    assert client.get("/admin/signals/covenant/").status_code == 200
+    from wijkregie.signals.models import Covenant
+
+    covenant = Covenant.objects.first()
+    page = client.get(f"/admin/signals/covenant/{covenant.pk}/change/")
+    assert page.status_code == 200 and "zorg en ondersteuning" in page.content.decode()
+    assert client.get("/admin/signals/category/").status_code == 200
+    assert client.get("/admin/signals/partnertoken/").status_code == 200
+    assert login("agent").get("/admin/signals/covenant/").status_code == 302  # not staff

@@ -49,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "signals.add_covenant", "signals.change_covenant", "signals.view_category",
         "signals.add_category", "signals.change_category", "signals.add_covenantrule",
         "signals.change_covenantrule", "signals.delete_covenantrule",
+        "signals.view_covenantrule", "signals.view_partnertoken", "signals.change_partnertoken",
     },
     GEBIEDSREGISSEUR: {
         "areas.view_area", "areas.view_programmearea", "areas.change_programmearea",

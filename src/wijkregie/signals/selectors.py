@@ -187,6 +187,38 @@ def list_signals(user: User, *, request: HttpRequest | None = None,
     return page, total
 
 
+# Columns of the API list: read as plain rows, no model instances (the hot path).
+ROW_COLUMNS = ("id", "category__key", "category_id", "pillar", "observed_on", "description",
+               "reliability", "sensitivity", "area__code", "address", "x_rd", "y_rd",
+               "organisation__name")
+
+
+def list_signal_rows(user: User, *, request: HttpRequest | None = None,
+                     filters: SignalFilters | None = None, offset: int = 0, limit: int = 50,
+                     via: str = "api") -> tuple[list[dict[str, Any]], int]:
+    """As :func:`list_signals`, as plain rows with the persons' pseudonyms and group names."""
+    require_personal(user, request, "signals.signal")
+    queryset = _filtered(signals_for(user), filters or SignalFilters())
+    total = queryset.count()
+    rows = list(queryset.values(*ROW_COLUMNS)[offset:offset + limit])
+    if not rows:
+        return rows, total
+    by_id = {row["id"]: row | {"persons": [], "groups": []} for row in rows}
+    for signal_id, ref in Signal.subjects.through.objects.filter(
+            signal_id__in=by_id).values_list("signal_id", "subject__ref"):
+        by_id[signal_id]["persons"].append(ref)
+    for signal_id, name in Signal.groups.through.objects.filter(
+            signal_id__in=by_id).values_list("signal_id", "subjectgroup__name"):
+        by_id[signal_id]["groups"].append(name)
+    purposes = covenant_purposes(user)
+    audit_read(AuditAction.LIST, user=user, request=request,
+               purpose="; ".join(sorted({purposes[r["category_id"]] for r in rows})),
+               object_type="signals.signal",
+               subject_refs=sorted({ref for r in by_id.values() for ref in r["persons"]}),
+               detail={"via": via, "signals": list(by_id)})
+    return list(by_id.values()), total
+
+
 def search_signals(user: User, *, request: HttpRequest | None = None, name: str = "",
                    date_of_birth: date | None = None, bsn: str = "",
                    filters: SignalFilters | None = None, limit: int = 50,
