@@ -72,6 +72,20 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _cpu_seconds(master: int) -> float:
+    """User + system CPU of the gunicorn master and its workers (from /proc)."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    ticks = 0
+    for pid in [str(master), *children]:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _load() -> str:
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
 def _wrk(url: str, token: str, duration: int, connections: int, threads: int) -> dict:
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
@@ -100,6 +114,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds; each runs every variant once, in rotating order")
     args = parser.parse_args()
 
     var_dir = tempfile.mkdtemp(prefix="wr-bench-")
@@ -126,12 +142,25 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        for name, path in VARIANTS:
+        for _name, path in VARIANTS:
             _wrk(base + path, token, 3, args.connections, args.threads)  # warm-up
-            before = _sql("SELECT count(*) FROM core_auditevent")
-            result = _wrk(base + path, token, args.duration, args.connections, args.threads)
-            result["audit_events"] = _sql("SELECT count(*) FROM core_auditevent") - before
-            results.append((name, path, result))
+        runs: dict[str, list[dict]] = {name: [] for name, _ in VARIANTS}
+        for round_no in range(args.rounds):
+            # A shared machine's load drifts: rotate the order so no variant always
+            # runs in the same slot.
+            shift = round_no % len(VARIANTS)
+            for name, path in VARIANTS[shift:] + VARIANTS[:shift]:
+                time.sleep(2)  # let the previous variant's in-flight requests finish
+                before = _sql("SELECT count(*) FROM core_auditevent")
+                cpu_before, load_before = _cpu_seconds(server.pid), _load()
+                result = _wrk(base + path, token, args.duration, args.connections,
+                              args.threads)
+                time.sleep(2)  # requests still in flight at the end are served and counted
+                result["cpu_ms"] = (_cpu_seconds(server.pid) - cpu_before) * 1000
+                result["audit_events"] = _sql("SELECT count(*) FROM core_auditevent") - before
+                result["load"] = f"{load_before}–{_load()}"
+                runs[name].append(result)
+        results = [(name, path, runs[name]) for name, path in VARIANTS]
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -149,14 +178,25 @@ def _report(args, results, chain: str, seconds: float) -> None:  # type: ignore[
           f"gunicorn {version('gunicorn')} ({args.workers} sync workers), "
           f"PostgreSQL {pg // 10000}.{pg % 10000}, wrk -t{args.threads} "
           f"-c{args.connections} -d{args.duration}s (after a 3 s warm-up per variant).\n")
-    print("| variant | requests/s | p50 ms | p90 ms | p99 ms | requests | errors | "
-          "audit events written |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    base_rps = results[-1][2]["rps"]
-    for name, _path, r in results:
-        print(f"| {name} | {r['rps']:.0f} ({r['rps'] / base_rps:.2f}×) | {r['p50']:.1f} | "
-              f"{r['p90']:.1f} | {r['p99']:.1f} | {r['requests']} | {r['errors']} | "
-              f"{r['audit_events']} |")
+    print("| variant | round | requests/s | p50 ms | p90 ms | p99 ms | requests | errors | "
+          "audit events | app CPU ms/request | load avg (1 min) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for name, _path, runs in results:
+        for number, r in enumerate(runs, start=1):
+            print(f"| {name} | {number} | {r['rps']:.0f} | {r['p50']:.0f} | {r['p90']:.0f} | "
+                  f"{r['p99']:.0f} | {r['requests']} | {r['errors']} | {r['audit_events']} | "
+                  f"{r['cpu_ms'] / r['requests']:.1f} | "
+                  f"{r['load']} |")
+    print("\nSummary (all rounds): total requests / total time; CPU per request of the app "
+          "server processes (independent of other load on the machine).\n")
+    print("| variant | requests/s | worst p99 ms | errors | app CPU ms/request |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, _path, runs in results:
+        requests = sum(r["requests"] for r in runs)
+        served = sum(r["requests"] for r in runs)
+        print(f"| {name} | {requests / (args.duration * len(runs)):.0f} | "
+              f"{max(r['p99'] for r in runs):.0f} | {sum(r['errors'] for r in runs)} | "
+              f"{sum(r['cpu_ms'] for r in runs) / served:.1f} |")
     print(f"\n`wijkregie audit verify` afterwards: {chain}")
     print(f"Whole run (database, demo, runs): {seconds:.0f} s")
 
