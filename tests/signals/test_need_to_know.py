@@ -20,7 +20,7 @@ def _care_signals():
 
 def test_social_worker_sees_care_signals_police_does_not(demo, login):
     care = _care_signals()
-    assert care.count() > 100  # the demo has plenty, so the police would have hit some
+    assert care.count() > 30  # the demo has plenty, so the police would have hit some
     worker = User.objects.get(username="hulpverlener")
     agent = User.objects.get(username="agent")
     assert selectors.signals_for(worker).filter(category__key="zorgsignaal").count() == \

@@ -5,6 +5,7 @@ covenant in which care signals (zorgsignaal) are shared only with social work an
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import numpy as np
@@ -38,7 +39,9 @@ from wijkregie.signals.services import new_ref
 
 # Base32 TOTP secret of every pre-enrolled demo account (docs/operations/two-factor.md).
 DEMO_TOTP_SECRET = "WIJKREGIEDEMOTOTPGEHEIM234567ABC"
-SIGNALS_FIRST_TOWN = 5000
+# About 5,000 signals in the first town for the demo (`make run`); the test settings
+# set WIJKREGIE_DEMO_SIGNALS lower, because the demo is loaded by many tests.
+SIGNALS_FIRST_TOWN = int(os.environ.get("WIJKREGIE_DEMO_SIGNALS", "5000"))
 SIGNALS_OTHER_TOWNS = 150
 DAYS = 730
 

@@ -312,15 +312,6 @@ def bundle_signals(*, user: User, case: Case, signal_ids: list[int]) -> None:
                      detail={"signals_added": [s.pk for s in signals]})
 
 
-def add_participant(*, user: User, case: Case, organisation: Organisation) -> None:
-    _directed_case(user, case)
-    with transaction.atomic():
-        case.participants.add(organisation)
-        _case_event(case, user, "participant_added", detail={"organisation": organisation.name})
-        audit.record(AuditAction.UPDATE, actor=user, obj=case, purpose=case.purpose,
-                     detail={"participant_added": organisation.pk})
-
-
 def transition_case(*, user: User, case: Case, to_status: str, reason: str = "") -> Case:
     _directed_case(user, case)
     if to_status not in allowed_transitions(case.status):
