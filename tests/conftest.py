@@ -24,7 +24,8 @@ def shared_data(*parts: str) -> Path:
 
 @pytest.fixture
 def demo(db) -> DemoContext:
-    return load_demo(seed=1)
+    """The demo data set at the test scale (2 towns of 24 buurten in 4 wijken)."""
+    return load_demo(seed=1, scale="test")
 
 
 @pytest.fixture

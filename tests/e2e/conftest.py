@@ -122,6 +122,7 @@ def page_as(app_server, browser) -> Iterator[Callable[[str], object]]:
     def make(username: str):
         context = browser.new_context(accept_downloads=True, locale="nl-NL")
         contexts.append(context)
+        context.set_default_timeout(15_000)
         page = context.new_page()
         page.goto(f"{app_server.url}/login/")
         page.fill("#id_username", username)

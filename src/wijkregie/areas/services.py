@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,8 +13,8 @@ from wijkregie.areas.geometry import geojson_geometry, surface_m2
 from wijkregie.areas.models import Area, AreaLevel, ProgrammeArea
 from wijkregie.core import audit
 from wijkregie.core.models import AuditAction, Municipality, User
+from wijkregie.core.progress import Progress, no_progress
 
-Progress = Callable[[float, str], None]
 LEVEL_ORDER = (AreaLevel.GEMEENTE, AreaLevel.WIJK, AreaLevel.BUURT)
 _UPDATED_FIELDS = ["name", "level", "parent", "municipality", "geometry", "min_lon", "min_lat",
                    "max_lon", "max_lat", "surface_m2"]
@@ -33,13 +33,10 @@ class AreaImportReport:
                 "repaired": self.repaired}
 
 
-def _no_progress(fraction: float, message: str) -> None:
-    return None
-
 
 def import_area_files(
     paths: Sequence[Path], *, year: int | None = None, repair: bool = True,
-    actor: User | None = None, progress: Progress = _no_progress,
+    actor: User | None = None, progress: Progress = no_progress,
 ) -> AreaImportReport:
     """Import GeoJSON/TopoJSON boundary files: all of them, or nothing.
 

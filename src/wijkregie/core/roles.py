@@ -45,6 +45,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "auth.view_group",
         "areas.view_area", "areas.change_area", "areas.import_areas",
         "areas.view_programmearea", "areas.add_programmearea", "areas.change_programmearea",
+        "figures.view_indicator", "figures.add_indicator", "figures.change_indicator",
+        "figures.import_figures", "figures.export_figures",
         *SIGNALS_AGGREGATES, "signals.export_subject", "signals.view_covenant",
         "signals.add_covenant", "signals.change_covenant", "signals.view_category",
         "signals.add_category", "signals.change_category", "signals.add_covenantrule",
@@ -53,18 +55,22 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     },
     GEBIEDSREGISSEUR: {
         "areas.view_area", "areas.view_programmearea", "areas.change_programmearea",
-        *SIGNALS_AGGREGATES,
+        "figures.view_indicator", "figures.export_figures", *SIGNALS_AGGREGATES,
     },
     ANALYST: {
         "areas.view_area", "areas.import_areas", "areas.view_programmearea",
-        "areas.add_programmearea", "areas.change_programmearea", *SIGNALS_AGGREGATES,
+        "areas.add_programmearea", "areas.change_programmearea",
+        "figures.view_indicator", "figures.import_figures", "figures.export_figures",
+        *SIGNALS_AGGREGATES,
     },
-    PARTNER_WORKER: {"areas.view_area", "areas.view_programmearea", *SIGNALS_PERSONAL},
-    SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea", *SIGNALS_AGGREGATES},
+    PARTNER_WORKER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
+                     *SIGNALS_PERSONAL},
+    SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
+                     "figures.export_figures", *SIGNALS_AGGREGATES},
     PROGRAMME_VIEWER: {"core.view_programme_aggregates", "areas.view_area",
-                       *SIGNALS_AGGREGATES},
-    CASE_DIRECTOR: {"areas.view_area", "areas.view_programmearea", *SIGNALS_PERSONAL,
-                    "signals.add_case", "signals.change_case"},
+                       "figures.view_indicator", "figures.export_figures", *SIGNALS_AGGREGATES},
+    CASE_DIRECTOR: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
+                    *SIGNALS_PERSONAL, "signals.add_case", "signals.change_case"},
 }
 
 # Roles whose permissions include personal data must log in with a second factor.

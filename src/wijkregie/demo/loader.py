@@ -27,7 +27,8 @@ DEMO_YEAR = 2024
 DEMO_PASSWORD = "demo-wachtwoord"  # printed by `make run`; only ever used for demo accounts
 SCALES = {
     # scale: (towns, buurten per town, wijken per town)
-    "small": (4, 48, 6),
+    "test": (2, 24, 4),  # what the test suite loads, often: keep it quick
+    "small": (4, 48, 6),  # the default demo that `make run` shows
     "national": (150, 100, 12),
 }
 

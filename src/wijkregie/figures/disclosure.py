@@ -118,17 +118,17 @@ def apply(rule: DisclosureRule, value: float | None, denominator: float | None =
         return _bounded(f"< {threshold}", rule.unit)
     if rule.upper_percent is not None and value > rule.upper_percent:
         return _bounded(
-            f"> {_format_number(rule.upper_percent, _decimals_of(rule.upper_percent))}",
+            f"> {format_number(rule.upper_percent, _decimals_of(rule.upper_percent))}",
             rule.unit or "%",
         )
     if rule.lower_percent is not None and value < rule.lower_percent:
         return _bounded(
-            f"< {_format_number(rule.lower_percent, _decimals_of(rule.lower_percent))}",
+            f"< {format_number(rule.lower_percent, _decimals_of(rule.lower_percent))}",
             rule.unit or "%",
         )
     shown = _round_to_base(value, rule.rounding_base, rule.decimals)
     return Disclosed(
-        shown, _with_unit(_format_number(shown, rule.decimals), rule.unit), DisclosureStatus.SHOWN
+        shown, _with_unit(format_number(shown, rule.decimals), rule.unit), DisclosureStatus.SHOWN
     )
 
 
@@ -148,7 +148,7 @@ def _round_to_base(value: float, base: float | None, decimals: int) -> float:
     return int(rounded) if decimals == 0 else float(rounded)
 
 
-def _format_number(value: float, decimals: int) -> str:
+def format_number(value: float, decimals: int) -> str:
     """Dutch notation: 25.845 and 12,5 (thousands point, decimal comma)."""
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "_").replace(".", ",").replace("_", ".")

@@ -8,10 +8,22 @@
     var data = JSON.parse(source.textContent);
     if (!data.features.length) { return; }
     var map = L.map(element, { attributionControl: false, zoomSnap: 0.25 });
+    // Choropleth classes (0–4) when the features carry one; else a plain outline map.
+    var classColours = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
+    var style = function (feature) {
+      var cls = feature.properties["class"];
+      if (cls === undefined) {
+        return { color: "#1f4e79", weight: 1.5, fillColor: "#9ecae1", fillOpacity: 0.45 };
+      }
+      return { color: "#555", weight: 1, fillOpacity: 0.85,
+               fillColor: cls === null ? "#cccccc" : classColours[cls] };
+    };
     var layer = L.geoJSON(data, {
-      style: function () { return { color: "#1f4e79", weight: 1.5, fillColor: "#9ecae1", fillOpacity: 0.45 }; },
+      style: style,
       onEachFeature: function (feature, featureLayer) {
-        featureLayer.bindTooltip(feature.properties.name + " (" + feature.properties.code + ")");
+        var label = feature.properties.name + (feature.properties.code ? " (" + feature.properties.code + ")" : "");
+        if (feature.properties.text !== undefined) { label += ": " + feature.properties.text; }
+        featureLayer.bindTooltip(label);
         if (feature.properties.url) {
           featureLayer.on("click", function () { window.location.href = feature.properties.url; });
         }

@@ -4,10 +4,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
 from wijkregie.areas.area_files import AreaFileError
 from wijkregie.areas.services import import_area_files
+from wijkregie.core.progress import command_progress
 
 
 class Command(BaseCommand):
@@ -21,12 +21,7 @@ class Command(BaseCommand):
                             help="refuse self-intersecting polygons instead of repairing them")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with tqdm(total=100, unit="%", disable=options["verbosity"] == 0,
-                  file=self.stderr._out) as bar:
-            def progress(fraction: float, message: str) -> None:
-                bar.set_description(message)
-                bar.update(round(fraction * 100) - bar.n)
-
+        with command_progress(self, options["verbosity"]) as progress:
             try:
                 report = import_area_files(options["files"], year=options["year"],
                                            repair=not options["no_repair"], progress=progress)

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from wijkregie.figures.models import Indicator
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("key", "name_nl", "theme", "unit", "kind", "aggregation",
+                    "benchmark_method", "municipality")
+    list_filter = ("theme", "kind", "aggregation", "benchmark_method")
+    search_fields = ("key", "name_nl", "name_en")
+    raw_id_fields = ("denominator",)

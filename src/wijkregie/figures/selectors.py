@@ -1,0 +1,144 @@
+"""Reads of figures, always disclosed and scoped to the user.
+
+Only the disclosed columns (``shown_*``) are ever selected: the delivered value of a
+suppressed figure cannot reach a page, map, export or API response from here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from wijkregie.areas.models import Area, AreaLevel, ProgrammeArea
+from wijkregie.core.models import Municipality, User
+from wijkregie.core.scoping import is_programme_viewer
+from wijkregie.figures.models import CityStatistic, Indicator, Observation
+
+SHOWN_FIELDS = ("indicator_id", "area_id", "programme_area_id", "year", "month",
+                "shown_value", "shown_text", "shown_status", "derived")
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    year: int
+    value: float | None  # None unless the figure may be shown as a number
+    text: str
+    status: str  # shown / bounded / suppressed / missing
+    derived: bool
+
+
+def indicators_for(user: User) -> QuerySet[Indicator]:
+    """The shared catalogue plus the user's municipality's own indicators."""
+    own = Q(municipality__isnull=True)
+    if user.municipality_id is not None:
+        own |= Q(municipality_id=user.municipality_id)
+    return Indicator.objects.filter(own).select_related("denominator")
+
+
+def get_indicator(user: User, key: str) -> Indicator:
+    from django.http import Http404
+
+    indicator = (indicators_for(user).filter(key=key)
+                 .order_by("municipality_id").last())  # own indicator before shared
+    if indicator is None:
+        raise Http404("No such indicator")
+    return indicator
+
+
+def _place_filter(area: Area | None, programme_area: ProgrammeArea | None) -> Q:
+    if area is not None:
+        return Q(area=area)
+    return Q(programme_area=programme_area)
+
+
+def observations(user: User, *, area: Area | None = None,
+                 programme_area: ProgrammeArea | None = None,
+                 indicators: list[Indicator] | None = None) -> dict[int, list[SeriesPoint]]:
+    """Yearly series per indicator id for one place (disclosed)."""
+    rows = Observation.objects.filter(_place_filter(area, programme_area), month=0)
+    if indicators is not None:
+        rows = rows.filter(indicator__in=indicators)
+    series: dict[int, list[SeriesPoint]] = defaultdict(list)
+    for indicator_id, year, value, text, status, derived in rows.order_by("year").values_list(
+            "indicator_id", "year", "shown_value", "shown_text", "shown_status", "derived"):
+        series[indicator_id].append(SeriesPoint(year, value, text, status, derived))
+    return series
+
+
+def observed_series(user: User, *, indicator_key: str, area: Area | None = None,
+                    programme_area: ProgrammeArea | None = None) -> list[SeriesPoint]:
+    """The yearly series of one indicator for one area or programme area (disclosed).
+
+    Used by other capabilities (e.g. the MKBA ex-post comparison). The caller has
+    already scoped ``area``/``programme_area`` to the user through its own selectors.
+    """
+    indicator = indicators_for(user).filter(key=indicator_key).order_by(
+        "municipality_id").last()
+    if indicator is None:
+        return []
+    return observations(user, area=area, programme_area=programme_area,
+                        indicators=[indicator]).get(indicator.pk, [])
+
+
+def level_values(user: User, indicator: Indicator, municipality: Municipality, *,
+                 level: str, year: int) -> list[tuple[object, SeriesPoint]]:
+    """(place, figure) for every area of one level — or every programme area — of a
+    municipality in one year."""
+    if level == "programme":
+        places = list(ProgrammeArea.objects.filter(municipality=municipality).order_by("name"))
+        rows = Observation.objects.filter(programme_area__in=places)
+        key = "programme_area_id"
+    else:
+        places = list(Area.objects.filter(municipality=municipality, level=level)
+                      .order_by("code").only("id", "code", "name", "geometry"))
+        rows = Observation.objects.filter(area__in=places)
+        key = "area_id"
+    found = {row[0]: row[1:] for row in rows.filter(indicator=indicator, year=year, month=0)
+             .values_list(key, "shown_value", "shown_text", "shown_status", "derived")}
+    result = []
+    for place in places:
+        value, text, status, derived = found.get(place.pk, (None, ".", "missing", False))
+        result.append((place, SeriesPoint(year, value, text, status, derived)))
+    return result
+
+
+def years_of(indicator: Indicator, municipality: Municipality) -> list[int]:
+    return sorted(set(Observation.objects.filter(
+        indicator=indicator, area__municipality=municipality, month=0)
+        .values_list("year", flat=True).distinct()))
+
+
+@dataclass(frozen=True)
+class Statistic:
+    mean: float
+    sd: float
+    n: int
+
+
+def _statistics(rows: QuerySet[CityStatistic]) -> dict[tuple[int, int], Statistic]:
+    # Plain tuples, not model instances: a profile reads 1,500 of them.
+    return {(indicator_id, year): Statistic(mean, sd, n) for indicator_id, year, mean, sd, n
+            in rows.values_list("indicator_id", "year", "mean", "sd", "n")}
+
+
+def city_statistics(municipality: Municipality, indicators: list[Indicator]
+                    ) -> dict[tuple[int, int], Statistic]:
+    return _statistics(CityStatistic.objects.filter(municipality=municipality,
+                                                    indicator__in=indicators))
+
+
+def gemeente_area(municipality: Municipality) -> Area | None:
+    return (Area.objects.filter(municipality=municipality, level=AreaLevel.GEMEENTE)
+            .order_by("-year").first())
+
+
+def national_statistics(indicators: list[Indicator]) -> dict[tuple[int, int], Statistic]:
+    """Mean of the shown gemeente figures over all municipalities, per indicator and year."""
+    return _statistics(CityStatistic.objects.filter(municipality__isnull=True,
+                                                    indicator__in=indicators))
+
+
+def can_see_municipality_figures(user: User, municipality: Municipality) -> bool:
+    return user.municipality_id == municipality.pk or is_programme_viewer(user)

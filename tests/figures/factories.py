@@ -1,0 +1,62 @@
+"""A small hand-made municipality with figures, for exact checks of the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shapely.geometry import box, mapping
+
+from wijkregie.areas.models import Area, AreaLevel, ProgrammeArea
+from wijkregie.core.models import Municipality
+from wijkregie.figures.models import Aggregation, Indicator, Observation, Theme
+from wijkregie.figures.pipeline import refresh_municipality
+
+
+@dataclass
+class Town:
+    municipality: Municipality
+    gemeente: Area
+    wijken: list[Area]
+    buurten: list[Area]  # four: two per wijk
+    programme_area: ProgrammeArea
+
+
+def build_town(code: str = "GM0999") -> Town:
+    municipality = Municipality.objects.create(code=code, name="Teststad")
+    number = code[2:]
+
+    def area(area_code: str, level: str, parent: Area | None, x: float) -> Area:
+        return Area.objects.create(code=area_code, year=2024, level=level, name=area_code,
+                                   parent=parent, municipality=municipality,
+                                   geometry=mapping(box(5 + x, 52, 5.01 + x, 52.01)))
+
+    gemeente = area(code, AreaLevel.GEMEENTE, None, 0)
+    wijken = [area(f"WK{number}0{i}", AreaLevel.WIJK, gemeente, i * .02) for i in range(2)]
+    buurten = [area(f"BU{number}0{w}0{b}", AreaLevel.BUURT, wijken[w], w * .02 + b * .01)
+               for w in range(2) for b in range(2)]
+    programme_area = ProgrammeArea.objects.create(municipality=municipality, name="Kern",
+                                                  slug="kern")
+    programme_area.buurten.set(buurten[1:3])
+    return Town(municipality, gemeente, wijken, buurten, programme_area)
+
+
+def indicator(key: str, aggregation: str = Aggregation.SUM, *, denominator: Indicator | None =
+              None, disclosure: dict | None = None, **extra) -> Indicator:
+    return Indicator.objects.create(key=key, name_nl=key, theme=Theme.VEILIGHEID,
+                                    aggregation=aggregation, denominator=denominator,
+                                    disclosure=disclosure or {}, **extra)
+
+
+def deliver(town: Town, ind: Indicator, values: list[float | None], year: int = 2024,
+            status: list[str] | None = None) -> None:
+    """Deliver buurt figures and run the pipeline."""
+    for index, (buurt, value) in enumerate(zip(town.buurten, values, strict=True)):
+        state = status[index] if status else ("value" if value is not None else "missing")
+        Observation.objects.create(indicator=ind, area=buurt, year=year, value=value,
+                                   status=state)
+    refresh_municipality(town.municipality, [ind])
+
+
+def shown(ind: Indicator, place: Area | ProgrammeArea, year: int = 2024) -> Observation:
+    lookup = {"area": place} if isinstance(place, Area) else {"programme_area": place}
+    return Observation.objects.get(indicator=ind, year=year, month=0, **lookup)
