@@ -30,11 +30,21 @@ def demo(db) -> DemoContext:
 
 @pytest.fixture
 def login(demo) -> Callable[[str], Client]:
-    """Client logged in as one of the demo users, e.g. ``login("regisseur")``."""
-    from wijkregie.core.models import User
+    """Client logged in as one of the demo users, e.g. ``login("regisseur")``.
 
-    def make(username: str) -> Client:
+    The session counts as having passed the second factor (TOTP), as after a real login
+    of a personal-data role; ``login(name, second_factor=False)`` leaves it out.
+    """
+    from wijkregie.core.models import User
+    from wijkregie.signals.totp import SESSION_KEY
+
+    def make(username: str, second_factor: bool = True) -> Client:
         client = Client()
-        client.force_login(User.objects.get(username=username))
+        user = User.objects.get(username=username)
+        client.force_login(user)
+        if second_factor:
+            session = client.session
+            session[SESSION_KEY] = user.pk
+            session.save()
         return client
     return make

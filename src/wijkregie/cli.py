@@ -16,6 +16,9 @@ OWN_COMMANDS = {
     "hotspots": "hot spot analyses on a file: `hotspots emerging|gistar|kde|forecast FILE`",
     "audit": "audit trail tools: `audit verify` checks the hash chain",
     "demo": "demo data: `demo load --seed N [--scale national]`",
+    "retention": "signals retention: `retention purge` (dry run) or `retention purge --apply`",
+    "signals": "signals: `signals issue-token --organisation NAME --municipality GM0000`, "
+               "`signals rotate-keys`",
     "mkba": "social cost-benefit analysis: `mkba run SCENARIO [--json]`",
     "run_huey": "run the task queue worker (long jobs: imports, analyses)",
     "migrate": "create or update the database schema",

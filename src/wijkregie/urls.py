@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from wijkregie.areas import views as area_views
 from wijkregie.core import views as core_views
@@ -18,6 +19,9 @@ urlpatterns = [
     path("signals/", include("wijkregie.signals.urls")),
     path("hotspots/", include("wijkregie.hotspots.urls")),
     path("impact/", include("wijkregie.impact.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("wijkregie.signals.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,7 @@ ANALYST = "analyst"
 PARTNER_WORKER = "partner_worker"
 SAFETY_ADVISER = "safety_adviser"
 PROGRAMME_VIEWER = "programme_viewer"
+CASE_DIRECTOR = "case_director"
 
 ROLE_LABELS = {
     ADMINISTRATOR: _("administrator"),
@@ -25,6 +26,7 @@ ROLE_LABELS = {
     PARTNER_WORKER: _("partner worker"),
     SAFETY_ADVISER: _("safety adviser"),
     PROGRAMME_VIEWER: _("programme viewer"),
+    CASE_DIRECTOR: _("case director (casusregisseur)"),
 }
 
 # Impact analysis (MKBA): analysts build analyses and keep the unit-value library;
@@ -35,6 +37,11 @@ _IMPACT_EDIT = _IMPACT_READ | {
     "impact.add_analysis", "impact.change_analysis",
     "impact.add_unitvalue", "impact.change_unitvalue", "impact.delete_unitvalue",
 }
+# Signals: everyone may see aggregates (minimum counts); personal data only through the
+# covenant for the roles holding view_personal_signals.
+SIGNALS_AGGREGATES = ("signals.view_signal",)
+SIGNALS_PERSONAL = ("signals.view_signal", "signals.view_personal_signals",
+                    "signals.add_signal", "signals.view_case")
 
 # "app_label.codename" per role.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -48,10 +55,15 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "areas.view_programmearea", "areas.add_programmearea", "areas.change_programmearea",
         "figures.view_indicator", "figures.add_indicator", "figures.change_indicator",
         "figures.import_figures", "figures.export_figures",
+        *SIGNALS_AGGREGATES, "signals.export_subject", "signals.view_covenant",
+        "signals.add_covenant", "signals.change_covenant", "signals.view_category",
+        "signals.add_category", "signals.change_category", "signals.add_covenantrule",
+        "signals.change_covenantrule", "signals.delete_covenantrule",
+        "signals.view_covenantrule", "signals.view_partnertoken", "signals.change_partnertoken",
     },
     GEBIEDSREGISSEUR: {
         "areas.view_area", "areas.view_programmearea", "areas.change_programmearea",
-        "figures.view_indicator", "figures.export_figures",
+        "figures.view_indicator", "figures.export_figures", *SIGNALS_AGGREGATES,
         "hotspots.view_hotspotanalysis", "hotspots.view_namedlocation",
         *_IMPACT_READ,
     },
@@ -62,17 +74,23 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "hotspots.view_incidentdataset", "hotspots.add_incidentdataset",
         "hotspots.view_hotspotanalysis", "hotspots.add_hotspotanalysis",
         "hotspots.view_namedlocation", "hotspots.add_namedlocation",
-        *_IMPACT_EDIT,
+        *_IMPACT_EDIT, *SIGNALS_AGGREGATES,
     },
-    PARTNER_WORKER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator"},
+    PARTNER_WORKER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
+                     *SIGNALS_PERSONAL},
     SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
                      "figures.export_figures",
                      "hotspots.view_hotspotanalysis", "hotspots.view_namedlocation",
-                     *_IMPACT_READ},
+                     *_IMPACT_READ, *SIGNALS_AGGREGATES},
     PROGRAMME_VIEWER: {"core.view_programme_aggregates", "areas.view_area",
                        "figures.view_indicator", "figures.export_figures",
-                       "impact.compare_analyses"},
+                       "impact.compare_analyses", *SIGNALS_AGGREGATES},
+    CASE_DIRECTOR: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
+                    *SIGNALS_PERSONAL, "signals.add_case", "signals.change_case"},
 }
+
+# Roles whose permissions include personal data must log in with a second factor.
+PERSONAL_DATA_PERMISSIONS = {"signals.view_personal_signals", "signals.export_subject"}
 
 
 def _permission_filter(perms: set[str]) -> Q:

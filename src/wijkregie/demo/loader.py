@@ -68,6 +68,16 @@ def demo_step(order: int) -> Callable[[DemoStep], DemoStep]:
     return register
 
 
+_CLEANUPS: list[Callable[[], None]] = []
+
+
+def demo_cleanup(func: Callable[[], None]) -> Callable[[], None]:
+    """Register a function that removes an app's demo data before the foundation's
+    (for data that protects organisations or users from deletion)."""
+    _CLEANUPS.append(func)
+    return func
+
+
 def demo_steps() -> list[DemoStep]:
     autodiscover_modules("demo_data")
     return [step for _, step in sorted(_REGISTERED_STEPS, key=lambda item: item[0])]
@@ -83,7 +93,10 @@ def database_empty() -> bool:
 
 def remove_demo() -> None:
     """Delete all demo data (audit events stay: they are append-only)."""
+    autodiscover_modules("demo_data")
     with transaction.atomic():
+        for cleanup in _CLEANUPS:
+            cleanup()
         User.objects.filter(organisation__is_demo=True).delete()
         Organisation.objects.filter(is_demo=True).delete()
         Municipality.objects.filter(is_demo=True).delete()

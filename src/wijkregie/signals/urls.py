@@ -1,4 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from wijkregie.signals import views
 
 app_name = "signals"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("map/", views.signal_map, name="map"),
+    path("register/", views.register, name="register"),
+    path("list/", views.signal_list, name="list"),
+    path("search/", views.search, name="search"),
+    path("export.csv", views.export_csv, name="export"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("cases/", views.case_list, name="cases"),
+    path("cases/new/", views.case_create, name="case-create"),
+    path("cases/<int:pk>/", views.case_detail, name="case-detail"),
+    path("cases/<int:pk>/access-log/", views.case_access_log, name="case-access-log"),
+    path("cases/<int:pk>/bundle/", views.case_action, {"action": "bundle"},
+         name="case-bundle"),
+    path("cases/<int:pk>/transition/", views.case_action, {"action": "transition"},
+         name="case-transition"),
+    path("subjects/", views.subject_access, name="subject-access"),
+    path("subjects/<str:ref>/export.json", views.subject_export, {"fmt": "json"},
+         name="subject-export-json"),
+    path("subjects/<str:ref>/export.html", views.subject_export, {"fmt": "html"},
+         name="subject-export-html"),
+    path("2fa/", views.totp_verify, name="totp-verify"),
+    path("2fa/enrol/", views.totp_enrol, name="totp-enrol"),
+]

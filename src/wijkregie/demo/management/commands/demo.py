@@ -49,8 +49,15 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _print_logins(self) -> None:
-        from wijkregie.demo.loader import DEMO_USERS
+        from wijkregie.core.models import User
 
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
-        for username, role, *_ in DEMO_USERS:
-            self.stdout.write(f"  {username:<12} {role}")
+        users = (User.objects.filter(organisation__is_demo=True, partner_token__isnull=True)
+                 .order_by("pk").prefetch_related("groups"))
+        for user in users:
+            roles = ", ".join(g.name for g in user.groups.all())
+            self.stdout.write(f"  {user.username:<14} {roles}")
+        from wijkregie.signals.demo_data import DEMO_TOTP_SECRET
+
+        self.stdout.write("Roles that see personal data need a second factor: add the key "
+                          f"{DEMO_TOTP_SECRET} to an authenticator app (TOTP).")

@@ -1,0 +1,269 @@
+"""REST API for partner systems: post and read signals (token per organisation), bulk
+CSV import (all or nothing), aggregates. Same selectors and services as the pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from wijkregie.signals import feeds, selectors, services, totp
+from wijkregie.signals.models import PartnerToken, Signal
+from wijkregie.signals.services import PersonInput, SignalInput
+
+MAX_IMPORT_ROWS = 5000
+CSV_COLUMNS = ["category", "pillar", "observed_on", "description", "reliability",
+               "sensitivity", "area_code", "address", "x_rd", "y_rd", "person_name",
+               "person_date_of_birth", "person_address", "person_bsn", "groups"]
+
+
+class SecondFactorForSessions(permissions.BasePermission):
+    """Browser sessions of personal-data roles need the second factor; tokens do not
+    (they are machine credentials of one organisation)."""
+
+    message = "two-factor authentication required"
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not request.user.is_authenticated:
+            return False
+        if isinstance(request.auth, PartnerToken):
+            return True
+        return not totp.needs_second_factor(request.user) or totp.is_verified(request._request)
+
+
+class PersonSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    address = serializers.CharField(required=False, allow_blank=True, default="")
+    bsn = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SignalInSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    pillar = serializers.CharField()
+    observed_on = serializers.DateField()
+    description = serializers.CharField()
+    reliability = serializers.CharField()
+    sensitivity = serializers.CharField(required=False, default="normal")
+    area_code = serializers.CharField(required=False, allow_blank=True, default="")
+    address = serializers.CharField(required=False, allow_blank=True, default="")
+    x_rd = serializers.FloatField(required=False, allow_null=True, default=None)
+    y_rd = serializers.FloatField(required=False, allow_null=True, default=None)
+    persons = PersonSerializer(many=True, required=False, default=list)
+    groups = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+
+    def signal_input(self) -> SignalInput:
+        data = self.validated_data
+        return SignalInput(
+            category=data["category"], pillar=data["pillar"], observed_on=data["observed_on"],
+            description=data["description"], reliability=data["reliability"],
+            sensitivity=data["sensitivity"], area_code=data["area_code"],
+            address=data["address"], x_rd=data["x_rd"], y_rd=data["y_rd"],
+            persons=[PersonInput(**p) for p in data["persons"]],
+            group_names=data["groups"])
+
+
+class SignalOutSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category.key")
+    area_code = serializers.SerializerMethodField()
+    persons = serializers.SerializerMethodField()
+    groups = serializers.SerializerMethodField()
+    organisation = serializers.CharField(source="organisation.name")
+
+    class Meta:
+        model = Signal
+        fields = ["id", "category", "pillar", "observed_on", "description", "reliability",
+                  "sensitivity", "area_code", "address", "x_rd", "y_rd", "persons", "groups",
+                  "organisation"]
+
+    def get_area_code(self, signal: Signal) -> str:
+        return signal.area.code if signal.area else ""
+
+    def get_persons(self, signal: Signal) -> list[str]:
+        """Pseudonyms only; the detail endpoint adds the identities."""
+        return [s.ref for s in signal.subjects.all()]
+
+    def get_groups(self, signal: Signal) -> list[str]:
+        return [g.name for g in signal.groups.all()]
+
+
+def _row_out(row: dict[str, Any]) -> dict[str, Any]:
+    """A list row in the shape of SignalOutSerializer."""
+    return {"id": row["id"], "category": row["category__key"], "pillar": row["pillar"],
+            "observed_on": row["observed_on"].isoformat(), "description": row["description"],
+            "reliability": row["reliability"], "sensitivity": row["sensitivity"],
+            "area_code": row["area__code"] or "", "address": row["address"],
+            "x_rd": row["x_rd"], "y_rd": row["y_rd"], "persons": row["persons"],
+            "groups": row["groups"], "organisation": row["organisation__name"]}
+
+
+def _validation_response(exc: DjangoValidationError) -> Response:
+    body = exc.message_dict if hasattr(exc, "error_dict") else {"errors": exc.messages}
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+
+
+def _int_param(request: Request, name: str, default: int, maximum: int) -> int:
+    raw = request.query_params.get(name, str(default))
+    if not raw.isdigit():
+        raise exceptions.ValidationError({name: "must be a non-negative integer"})
+    return min(int(raw), maximum)
+
+
+class SignalListCreate(APIView):
+    permission_classes = [SecondFactorForSessions]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int),
+                    OpenApiParameter("category", str),
+                    OpenApiParameter("q", str, description="text in description or address")],
+        responses=inline_serializer("SignalPage", {
+            "count": serializers.IntegerField(),
+            "results": SignalOutSerializer(many=True)}),
+        summary="Signals your organisation may see under the covenant (audited)")
+    def get(self, request: Request) -> Response:
+        category = request.query_params.get("category", "")
+        try:
+            rows, total = selectors.list_signal_rows(
+                request.user, request=request._request,
+                filters=selectors.SignalFilters(category_keys=(category,) if category else (),
+                                                text=request.query_params.get("q", "")[:100]),
+                offset=_int_param(request, "offset", 0, 10**9),
+                limit=_int_param(request, "limit", 50, 500), via="api")
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied() from exc
+        return Response({"count": total, "results": [_row_out(row) for row in rows]})
+
+    @extend_schema(request=SignalInSerializer, responses={201: SignalOutSerializer},
+                   summary="Register a signal")
+    def post(self, request: Request) -> Response:
+        serializer = SignalInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            signal = services.register_signal(user=request.user,
+                                              data=serializer.signal_input())
+        except DjangoValidationError as exc:
+            return _validation_response(exc)
+        return Response(SignalOutSerializer(signal).data, status=status.HTTP_201_CREATED)
+
+
+class SignalDetail(APIView):
+    permission_classes = [SecondFactorForSessions]
+
+    @extend_schema(responses=SignalOutSerializer, summary="One signal with identities (audited)")
+    def get(self, request: Request, pk: int) -> Response:
+        try:
+            signal = selectors.get_signal(request.user, pk, request=request._request)
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied() from exc
+        data = SignalOutSerializer(signal).data
+        identities = selectors.identities(signal.subjects.all())
+        data["persons"] = [{"pseudonym": ref} | identity for ref, identity in identities.items()]
+        return Response(data)
+
+
+def _cell(row: dict[str, str], name: str) -> str:
+    return (row.get(name) or "").strip()
+
+
+def _parse_row(number: int, row: dict[str, str], errors: list[str]) -> SignalInput:
+    def parse_date(name: str) -> date | None:
+        text = _cell(row, name)
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            errors.append(f"row {number}, {name}: {text!r} is not a date (YYYY-MM-DD)")
+            return None
+
+    def parse_float(name: str) -> float | None:
+        text = _cell(row, name)
+        if not text:
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            errors.append(f"row {number}, {name}: {text!r} is not a number")
+            return None
+
+    persons = []
+    if _cell(row, "person_name"):
+        persons.append(PersonInput(name=_cell(row, "person_name"),
+                                   date_of_birth=parse_date("person_date_of_birth"),
+                                   address=_cell(row, "person_address"),
+                                   bsn=_cell(row, "person_bsn")))
+    return SignalInput(
+        category=_cell(row, "category"), pillar=_cell(row, "pillar"),
+        observed_on=parse_date("observed_on"), description=_cell(row, "description"),
+        reliability=_cell(row, "reliability"), sensitivity=_cell(row, "sensitivity") or "normal",
+        area_code=_cell(row, "area_code"), address=_cell(row, "address"),
+        x_rd=parse_float("x_rd"), y_rd=parse_float("y_rd"), persons=persons,
+        group_names=[g.strip() for g in _cell(row, "groups").split(";") if g.strip()])
+
+
+class SignalImport(APIView):
+    permission_classes = [SecondFactorForSessions]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": inline_serializer("SignalCsv", {
+            "file": serializers.FileField(help_text=f"CSV, UTF-8, columns: "
+                                                    f"{', '.join(CSV_COLUMNS)}")})},
+        responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        summary="Bulk CSV import with a validation report: all rows or none")
+    def post(self, request: Request) -> Response:
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"errors": ["file: no CSV file sent (field 'file')"]}, status=400)
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return Response({"errors": [f"{upload.name}: not UTF-8 text"]}, status=400)
+        reader = csv.DictReader(io.StringIO(text))
+        missing = [c for c in ("category", "pillar", "observed_on", "description",
+                               "reliability") if c not in (reader.fieldnames or [])]
+        if missing:
+            return Response({"errors": [f"{upload.name}: missing column(s) "
+                                        f"{', '.join(missing)}"]}, status=400)
+        errors: list[str] = []
+        rows = [_parse_row(number, row, errors) for number, row in enumerate(reader, start=2)]
+        if len(rows) > MAX_IMPORT_ROWS or not rows:
+            return Response({"errors": [f"{upload.name}: {len(rows)} rows; between 1 and "
+                                        f"{MAX_IMPORT_ROWS} expected"]}, status=400)
+        try:
+            saved = services.register_signals_bulk(user=request.user, rows=rows,
+                                                   parse_errors=errors)
+        except DjangoValidationError as exc:
+            return Response({"file": upload.name, "rows": len(rows), "created": 0,
+                             "errors": exc.messages}, status=400)
+        return Response({"file": upload.name, "rows": len(rows), "created": len(saved),
+                         "ids": [s.pk for s in saved]}, status=201)
+
+
+class MonthlyCounts(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=[OpenApiParameter("municipality", str, required=True)],
+                   responses=OpenApiTypes.OBJECT,
+                   summary="Signals per buurt, category and month (minimum count rule)")
+    def get(self, request: Request) -> Response:
+        municipality = selectors.aggregate_municipalities(request.user).filter(
+            code=request.query_params.get("municipality", "")).first()
+        if municipality is None:
+            raise exceptions.NotFound("unknown municipality or not yours")
+        counts = feeds.monthly_counts(municipality=municipality)
+        return Response({"municipality": municipality.code,
+                         "min_count": feeds.DEFAULT_MIN_COUNT,
+                         "results": [asdict(c) for c in counts]})

@@ -1,0 +1,111 @@
+"""Encryption of identity fields and keyed hashes for matching persons.
+
+Keys never live in the database or in code: they come from the environment
+(``WIJKREGIE_SIGNALS_KEYS``: comma-separated Fernet keys, newest first, and
+``WIJKREGIE_SIGNALS_HMAC_KEY``) or, for a local installation, from files created once
+under ``var/`` with mode 0600. Several Fernet keys allow rotation: the first encrypts,
+all decrypt (``wijkregie signals rotate-keys`` re-encrypts with the first).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import unicodedata
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
+
+IDENTITY_FIELDS = ("name", "date_of_birth", "address", "bsn")
+
+
+def _key_file(name: str, make: Any) -> str:
+    path = Path(settings.VAR_DIR) / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(make())
+    return path.read_text().strip()
+
+
+@lru_cache(maxsize=1)
+def _fernet() -> MultiFernet:
+    raw = os.environ.get("WIJKREGIE_SIGNALS_KEYS") or _key_file(
+        "signals_keys", lambda: Fernet.generate_key().decode())
+    keys = [k.strip() for k in re.split(r"[,\s]+", raw) if k.strip()]
+    return MultiFernet([Fernet(k) for k in keys])
+
+
+@lru_cache(maxsize=1)
+def _hmac_key() -> bytes:
+    raw = os.environ.get("WIJKREGIE_SIGNALS_HMAC_KEY") or _key_file(
+        "signals_hmac_key", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+    return base64.urlsafe_b64decode(raw)
+
+
+def reset_key_cache() -> None:
+    """Forget cached keys (after rotation, or in tests that change the environment)."""
+    _fernet.cache_clear()
+    _hmac_key.cache_clear()
+
+
+def encrypt_identity(identity: dict[str, str]) -> bytes:
+    payload = json.dumps({k: identity.get(k, "") for k in IDENTITY_FIELDS}, sort_keys=True)
+    return _fernet().encrypt(payload.encode())
+
+
+def encrypt_identities(identities: list[dict[str, str]]) -> list[bytes]:
+    fernet = _fernet()
+    return [fernet.encrypt(json.dumps({k: i.get(k, "") for k in IDENTITY_FIELDS},
+                                      sort_keys=True).encode()) for i in identities]
+
+
+def decrypt_identity(token: bytes) -> dict[str, str]:
+    return json.loads(_fernet().decrypt(bytes(token)))
+
+
+def rotate(token: bytes) -> bytes:
+    return _fernet().rotate(bytes(token))
+
+
+def normalise_name(name: str) -> str:
+    """Lower case, accents and punctuation removed, whitespace collapsed."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.sub(r"[^a-z ]", " ", text).split())
+
+
+def normalise_bsn(bsn: str) -> str:
+    return re.sub(r"\D", "", bsn)
+
+
+def valid_bsn(bsn: str) -> bool:
+    """The Dutch 'elfproef': 9 digits, weighted sum divisible by 11 (last weight -1)."""
+    digits = normalise_bsn(bsn)
+    if len(digits) != 9 or len(bsn.strip()) > 11:
+        return False
+    total = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
+    return total % 11 == 0 and digits != "000000000"
+
+
+def keyed_hash(value: str) -> str:
+    return hmac.new(_hmac_key(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def person_match_hash(name: str, date_of_birth: date | None) -> str:
+    """Keyed hash of normalised name and date of birth: links duplicates without decrypting."""
+    born = date_of_birth.isoformat() if date_of_birth else ""
+    return keyed_hash(f"person|{normalise_name(name)}|{born}")
+
+
+def bsn_hash(bsn: str) -> str:
+    return keyed_hash(f"bsn|{normalise_bsn(bsn)}") if bsn else ""

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wijkregie.areas.models import Area
+from wijkregie.core.models import Organisation, User
+from wijkregie.signals import selectors
+from wijkregie.signals.models import (
+    Category,
+    Pillar,
+    Reliability,
+    Sensitivity,
+)
+from wijkregie.signals.services import PersonInput, SignalInput
+from wijkregie.signals.workflow import allowed_transitions
+
+
+class SignalForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"))
+    pillar = forms.ChoiceField(label=_("Pillar"), choices=Pillar.choices)
+    observed_on = forms.DateField(label=_("Date observed"),
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    reliability = forms.ChoiceField(label=_("Source reliability"), choices=Reliability.choices)
+    sensitivity = forms.ChoiceField(label=_("Sensitivity"), choices=Sensitivity.choices)
+    area_code = forms.ChoiceField(label=_("Area"), required=False)
+    address = forms.CharField(label=_("Address"), required=False, max_length=200)
+    x_rd = forms.FloatField(label=_("X (RD New, metres)"), required=False)
+    y_rd = forms.FloatField(label=_("Y (RD New, metres)"), required=False)
+    person_name = forms.CharField(label=_("Person: name"), required=False, max_length=200)
+    person_date_of_birth = forms.DateField(label=_("Person: date of birth"), required=False,
+                                           widget=forms.DateInput(attrs={"type": "date"}))
+    person_address = forms.CharField(label=_("Person: address"), required=False,
+                                     max_length=200)
+    person_bsn = forms.CharField(label=_("Person: BSN"), required=False, max_length=11)
+    groups = forms.MultipleChoiceField(label=_("Groups"), required=False)
+    attachment = forms.FileField(label=_("Attachment (PDF, PNG or JPEG, at most 5 MB)"),
+                                 required=False)
+
+    def __init__(self, *args, user: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        shared = selectors.covenant_purposes(user)
+        self.fields["category"].choices = [
+            (c.key, c.name) for c in Category.objects.filter(pk__in=list(shared))]
+        areas = Area.objects.filter(municipality_id=user.municipality_id,
+                                    level__in=["wijk", "buurt"]).order_by("code")
+        self.fields["area_code"].choices = [("", "—")] + [
+            (a.code, f"{a.name} ({a.code})") for a in areas.only("code", "name")]
+        self.fields["groups"].choices = [
+            (g.name, g.name) for g in selectors.groups_for(user)]
+
+    def signal_input(self) -> SignalInput:
+        data = self.cleaned_data
+        persons = []
+        if data.get("person_name"):
+            persons.append(PersonInput(name=data["person_name"],
+                                       date_of_birth=data.get("person_date_of_birth"),
+                                       address=data.get("person_address", ""),
+                                       bsn=data.get("person_bsn", "")))
+        return SignalInput(
+            category=data["category"], pillar=data["pillar"], observed_on=data["observed_on"],
+            description=data["description"], reliability=data["reliability"],
+            sensitivity=data["sensitivity"], area_code=data.get("area_code", ""),
+            address=data.get("address", ""), x_rd=data.get("x_rd"), y_rd=data.get("y_rd"),
+            persons=persons, group_names=list(data.get("groups") or []))
+
+
+class FilterForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    area_code = forms.CharField(label=_("Area code"), required=False, max_length=10)
+    start = forms.DateField(label=_("From"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(label=_("Text"), required=False, max_length=100)
+
+    def __init__(self, *args, user: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        shared = selectors.covenant_purposes(user)
+        self.fields["category"].choices = [("", _("all"))] + [
+            (c.key, c.name) for c in Category.objects.filter(pk__in=list(shared))]
+
+    def filters(self) -> selectors.SignalFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return selectors.SignalFilters(
+            category_keys=(data["category"],) if data.get("category") else (),
+            area_code=data.get("area_code", ""), start=data.get("start"), end=data.get("end"),
+            text=data.get("text", ""))
+
+
+class PersonSearchForm(forms.Form):
+    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    bsn = forms.CharField(label=_("BSN"), required=False, max_length=11)
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if not (data.get("name") or data.get("bsn")):
+            raise forms.ValidationError(_("Give a name (with date of birth) or a BSN."))
+        return data
+
+
+class CaseForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Participating organisations"), queryset=Organisation.objects.none(),
+        required=False, widget=forms.CheckboxSelectMultiple)
+    signal_ids = forms.CharField(label=_("Signal numbers (comma separated)"), required=False)
+
+    def __init__(self, *args, user: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = Organisation.objects.filter(
+            covenants__municipality_id=user.municipality_id)
+
+    def clean_signal_ids(self) -> list[int]:
+        return parse_signal_ids(self.cleaned_data["signal_ids"])
+
+
+def parse_signal_ids(text: str) -> list[int]:
+    ids = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip().upper().removeprefix("S-")
+        if not part:
+            continue
+        if not part.isdigit():
+            raise forms.ValidationError(_("%(value)s is not a signal number"),
+                                        params={"value": part})
+        ids.append(int(part))
+    return ids
+
+
+class BundleForm(forms.Form):
+    signal_ids = forms.CharField(label=_("Signal numbers (comma separated)"))
+
+    def clean_signal_ids(self) -> list[int]:
+        return parse_signal_ids(self.cleaned_data["signal_ids"])
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"))
+    reason = forms.CharField(label=_("Reason (required to close or reopen)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, status: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        from wijkregie.signals.models import CaseStatus
+
+        self.fields["to_status"].choices = [(s, CaseStatus(s).label)
+                                            for s in allowed_transitions(status)]
+
+
+class TotpForm(forms.Form):
+    code = forms.CharField(label=_("Six-digit code from your authenticator app"),
+                           max_length=6, min_length=6,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                                         "inputmode": "numeric"}))

@@ -1,0 +1,383 @@
+"""The one scoping layer of signals: every page, API endpoint, search, map and export
+reads signals, persons and cases through these functions, which take the user.
+
+Rules (docs/analysts/covenant.md):
+- personal data only for roles holding ``signals.view_personal_signals``, within the
+  user's own municipality, and only signals of categories the covenant shares with the
+  user's organisation (which must take part in the covenant);
+- a case is seen by its director and by users of its lead or participating organisations;
+  inside a case the covenant still decides which signals are shown;
+- everyone else sees aggregates only (``feeds.py``, minimum counts).
+
+Every read that shows personal data writes exactly one audit event with its purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from wijkregie.core import audit
+from wijkregie.core.models import AuditAction, AuditEvent, AuditOutcome, Municipality, User
+from wijkregie.core.scoping import get_scoped_or_404, is_programme_viewer
+from wijkregie.signals import crypto
+from wijkregie.signals.models import (
+    Case,
+    CaseEvent,
+    CovenantRule,
+    Signal,
+    Subject,
+    SubjectAccess,
+    SubjectGroup,
+)
+
+PERSONAL = "signals.view_personal_signals"
+SUBJECT_EXPORT_PURPOSE = "inzageverzoek betrokkene (AVG art. 15)"
+
+
+# --- who may see what ------------------------------------------------------------------
+
+def may_see_personal_data(user: User) -> bool:
+    return bool(user.is_authenticated and user.has_perm(PERSONAL)
+                and user.municipality_id and user.organisation_id)
+
+
+def covenant_purposes(user: User) -> dict[int, str]:
+    """Category id → purpose for which the covenant shares it with the user's organisation."""
+    if not may_see_personal_data(user):
+        return {}
+    cached = getattr(user, "_signal_purposes", None)
+    if cached is None:
+        rules = CovenantRule.objects.filter(
+            covenant__municipality_id=user.municipality_id,
+            organisation_id=user.organisation_id,
+            covenant__participants=user.organisation_id,
+        ).values_list("category_id", "purpose")
+        cached = dict(rules)
+        user._signal_purposes = cached  # type: ignore[attr-defined]  # per request
+    return cached
+
+
+def signals_for(user: User) -> QuerySet[Signal]:
+    """Signals (with personal data) the user may see."""
+    purposes = covenant_purposes(user)
+    if not purposes:
+        return Signal.objects.none()
+    return Signal.objects.filter(municipality_id=user.municipality_id,
+                                 category_id__in=list(purposes))
+
+
+def cases_for(user: User) -> QuerySet[Case]:
+    if not (may_see_personal_data(user) and user.has_perm("signals.view_case")):
+        return Case.objects.none()
+    return Case.objects.filter(municipality_id=user.municipality_id).filter(
+        Q(director=user) | Q(lead_organisation_id=user.organisation_id)
+        | Q(participants=user.organisation_id)).distinct()
+
+
+def groups_for(user: User) -> QuerySet[SubjectGroup]:
+    if not may_see_personal_data(user):
+        return SubjectGroup.objects.none()
+    return SubjectGroup.objects.filter(municipality_id=user.municipality_id)
+
+
+def aggregate_municipalities(user: User) -> QuerySet[Municipality]:
+    """Municipalities whose aggregated signal counts the user may see."""
+    if not (user.is_authenticated and user.has_perm("signals.view_signal")):
+        return Municipality.objects.none()
+    if is_programme_viewer(user):
+        return Municipality.objects.all()
+    return Municipality.objects.filter(pk=user.municipality_id)
+
+
+# --- audit of reads ------------------------------------------------------------------
+
+def _subject_refs(signals: Iterable[Signal]) -> list[str]:
+    refs: list[str] = []
+    for signal in signals:
+        refs.extend(s.ref for s in signal.subjects.all())
+    return sorted(set(refs))
+
+
+def audit_read(action: str, *, user: User, request: HttpRequest | None, purpose: str,
+               object_type: str = "", object_id: Any = None, subject_refs: list[str],
+               detail: dict[str, Any] | None = None) -> AuditEvent:
+    """One audit event for one read of personal data, and its person index rows."""
+    with transaction.atomic():
+        event = audit.record(action, actor=user, request=request, object_type=object_type,
+                             object_id=object_id, purpose=purpose[:200],
+                             subject_ref=subject_refs[0] if len(subject_refs) == 1 else "",
+                             detail=detail or {})
+        SubjectAccess.objects.bulk_create(
+            [SubjectAccess(event_seq=event.seq, subject_ref=ref) for ref in subject_refs])
+    return event
+
+
+def deny(user: User, request: HttpRequest | None, what: str, purpose: str = "") -> None:
+    """Record a refused access and raise 403."""
+    audit.record(AuditAction.PERMISSION_DENIED, actor=user, request=request,
+                 object_type=what, purpose=purpose, outcome=AuditOutcome.DENIED)
+    raise PermissionDenied(what)
+
+
+def require_personal(user: User, request: HttpRequest | None, what: str,
+                     perm: str = PERSONAL) -> None:
+    if not (user.is_authenticated and user.municipality_id and user.organisation_id
+            and user.has_perm(perm)):
+        deny(user, request, what)
+
+
+def _purpose_of(user: User, signals: Iterable[Signal]) -> str:
+    purposes = covenant_purposes(user)
+    return "; ".join(sorted({purposes.get(s.category_id, "") for s in signals} - {""}))
+
+
+# --- signals -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SignalFilters:
+    category_keys: tuple[str, ...] = ()
+    area_code: str = ""
+    start: date | None = None
+    end: date | None = None
+    text: str = ""
+
+
+def _filtered(queryset: QuerySet[Signal], filters: SignalFilters) -> QuerySet[Signal]:
+    if filters.category_keys:
+        queryset = queryset.filter(category__key__in=filters.category_keys)
+    if filters.area_code:
+        queryset = queryset.filter(Q(area__code=filters.area_code)
+                                   | Q(area__parent__code=filters.area_code))
+    if filters.start:
+        queryset = queryset.filter(observed_on__gte=filters.start)
+    if filters.end:
+        queryset = queryset.filter(observed_on__lte=filters.end)
+    if filters.text:
+        queryset = queryset.filter(Q(description__icontains=filters.text)
+                                   | Q(address__icontains=filters.text))
+    return queryset
+
+
+def _with_relations(queryset: QuerySet[Signal]) -> QuerySet[Signal]:
+    # The area's boundary is large JSON that no signal page or API response needs.
+    return (queryset.select_related("category", "area", "organisation")
+            .defer("area__geometry").prefetch_related("subjects", "groups"))
+
+
+def list_signals(user: User, *, request: HttpRequest | None = None,
+                 filters: SignalFilters | None = None, offset: int = 0, limit: int = 50,
+                 action: str = AuditAction.LIST, via: str = "list") -> tuple[list[Signal], int]:
+    """One page of visible signals and the total; one audit event when any are shown."""
+    require_personal(user, request, "signals.signal")
+    queryset = _filtered(signals_for(user), filters or SignalFilters())
+    total = queryset.count()
+    page = list(_with_relations(queryset)[offset:offset + limit])
+    if page:
+        audit_read(action, user=user, request=request, purpose=_purpose_of(user, page),
+                   object_type="signals.signal", subject_refs=_subject_refs(page),
+                   detail={"via": via, "signals": [s.pk for s in page]})
+    return page, total
+
+
+# Columns of the API list: read as plain rows, no model instances (the hot path).
+ROW_COLUMNS = ("id", "category__key", "category_id", "pillar", "observed_on", "description",
+               "reliability", "sensitivity", "area__code", "address", "x_rd", "y_rd",
+               "organisation__name")
+
+
+def list_signal_rows(user: User, *, request: HttpRequest | None = None,
+                     filters: SignalFilters | None = None, offset: int = 0, limit: int = 50,
+                     via: str = "api") -> tuple[list[dict[str, Any]], int]:
+    """As :func:`list_signals`, as plain rows with the persons' pseudonyms and group names."""
+    require_personal(user, request, "signals.signal")
+    queryset = _filtered(signals_for(user), filters or SignalFilters())
+    total = queryset.count()
+    rows = list(queryset.values(*ROW_COLUMNS)[offset:offset + limit])
+    if not rows:
+        return rows, total
+    by_id = {row["id"]: row | {"persons": [], "groups": []} for row in rows}
+    for signal_id, ref in Signal.subjects.through.objects.filter(
+            signal_id__in=by_id).values_list("signal_id", "subject__ref"):
+        by_id[signal_id]["persons"].append(ref)
+    for signal_id, name in Signal.groups.through.objects.filter(
+            signal_id__in=by_id).values_list("signal_id", "subjectgroup__name"):
+        by_id[signal_id]["groups"].append(name)
+    purposes = covenant_purposes(user)
+    audit_read(AuditAction.LIST, user=user, request=request,
+               purpose="; ".join(sorted({purposes[r["category_id"]] for r in rows})),
+               object_type="signals.signal",
+               subject_refs=sorted({ref for r in by_id.values() for ref in r["persons"]}),
+               detail={"via": via, "signals": list(by_id)})
+    return list(by_id.values()), total
+
+
+def search_signals(user: User, *, request: HttpRequest | None = None, name: str = "",
+                   date_of_birth: date | None = None, bsn: str = "",
+                   filters: SignalFilters | None = None, limit: int = 50,
+                   ) -> tuple[list[Signal], int]:
+    """Search by person (keyed hash of the normalised identity, never decrypting) and text.
+
+    Every hit is in the one search event; a search without hits shows nothing personal.
+    """
+    require_personal(user, request, "signals.signal")
+    queryset = _filtered(signals_for(user), filters or SignalFilters())
+    if bsn:
+        queryset = queryset.filter(subjects__bsn_hash=crypto.bsn_hash(bsn))
+    elif name:
+        queryset = queryset.filter(subjects__match_hash=crypto.person_match_hash(
+            name, date_of_birth))
+    queryset = queryset.distinct()
+    total = queryset.count()
+    hits = list(_with_relations(queryset)[:limit])
+    if hits:
+        audit_read(AuditAction.SEARCH, user=user, request=request,
+                   purpose=_purpose_of(user, hits), object_type="signals.signal",
+                   subject_refs=_subject_refs(hits),
+                   detail={"signals": [s.pk for s in hits]})
+    return hits, total
+
+
+def get_signal(user: User, pk: int, *, request: HttpRequest | None = None) -> Signal:
+    require_personal(user, request, "signals.signal")
+    signal = get_scoped_or_404(_with_relations(signals_for(user)), user=user, request=request,
+                               pk=pk)
+    audit_read(AuditAction.VIEW, user=user, request=request,
+               purpose=_purpose_of(user, [signal]), object_type="signals.signal",
+               object_id=signal.pk, subject_refs=_subject_refs([signal]))
+    return signal
+
+
+def export_signals(user: User, *, request: HttpRequest | None = None,
+                   filters: SignalFilters | None = None, limit: int = 10_000) -> list[Signal]:
+    require_personal(user, request, "signals.signal")
+    rows = list(_with_relations(_filtered(signals_for(user), filters or SignalFilters())
+                                )[:limit])
+    audit_read(AuditAction.EXPORT, user=user, request=request, purpose=_purpose_of(user, rows),
+               object_type="signals.signal", subject_refs=_subject_refs(rows),
+               detail={"signals": [s.pk for s in rows], "format": "csv"})
+    return rows
+
+
+def map_markers(user: User, *, request: HttpRequest | None = None,
+                filters: SignalFilters | None = None, limit: int = 2000) -> list[Signal]:
+    """Person-level map markers: only visible signals with a point; audited as a list."""
+    if not may_see_personal_data(user):
+        return []
+    queryset = _filtered(signals_for(user), filters or SignalFilters()).filter(
+        x_rd__isnull=False)
+    rows = list(_with_relations(queryset)[:limit])
+    if rows:
+        audit_read(AuditAction.LIST, user=user, request=request,
+                   purpose=_purpose_of(user, rows), object_type="signals.signal",
+                   subject_refs=_subject_refs(rows),
+                   detail={"via": "map", "signals": [s.pk for s in rows]})
+    return rows
+
+
+def identities(subjects: Iterable[Subject]) -> dict[str, dict[str, str]]:
+    """Decrypted identity per pseudonym, for subjects already obtained through a selector."""
+    return {s.ref: crypto.decrypt_identity(s.identity) for s in subjects}
+
+
+# --- cases ---------------------------------------------------------------------------
+
+def list_cases(user: User, *, request: HttpRequest | None = None) -> list[Case]:
+    require_personal(user, request, "signals.case", "signals.view_case")
+    return list(cases_for(user).select_related("lead_organisation", "director"))
+
+
+def get_case(user: User, pk: int, *, request: HttpRequest | None = None,
+             audited: bool = True) -> tuple[Case, list[Signal]]:
+    """The case and the signals in it the user may see; one view event."""
+    require_personal(user, request, "signals.case", "signals.view_case")
+    case = get_scoped_or_404(cases_for(user).select_related("lead_organisation", "director"),
+                             user=user, request=request, pk=pk)
+    signals = list(_with_relations(signals_for(user).filter(cases=case)))
+    if audited:
+        audit_read(AuditAction.VIEW, user=user, request=request, purpose=case.purpose,
+                   object_type="signals.case", object_id=case.pk,
+                   subject_refs=_subject_refs(signals),
+                   detail={"signals": [s.pk for s in signals]})
+    return case, signals
+
+
+def case_history(case: Case) -> QuerySet[CaseEvent]:
+    return case.history.select_related("actor")
+
+
+def case_viewers(user: User, case: Case) -> QuerySet[AuditEvent]:
+    """Who looked at the case (and who was refused): for its director only."""
+    if case.director_id != user.pk:
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(object_type="signals.case", object_id=str(case.pk),
+                                     action__in=[AuditAction.VIEW,
+                                                 AuditAction.PERMISSION_DENIED]
+                                     ).order_by("-seq")
+
+
+# --- access log and subject access export -------------------------------------------
+
+def subjects_for_export(user: User) -> QuerySet[Subject]:
+    if not (user.is_authenticated and user.has_perm("signals.export_subject")
+            and user.municipality_id):
+        return Subject.objects.none()
+    return Subject.objects.filter(municipality_id=user.municipality_id)
+
+
+def find_subjects(user: User, *, request: HttpRequest | None, name: str,
+                  date_of_birth: date | None, bsn: str = "") -> list[Subject]:
+    """Find a person for an access request by keyed hash; no listing of all persons."""
+    require_personal(user, request, "signals.subject", "signals.export_subject")
+    queryset = subjects_for_export(user)
+    if bsn:
+        return list(queryset.filter(bsn_hash=crypto.bsn_hash(bsn)))
+    return list(queryset.filter(match_hash=crypto.person_match_hash(name, date_of_birth)))
+
+
+def access_log(subject_ref: str) -> QuerySet[AuditEvent]:
+    seqs = SubjectAccess.objects.filter(subject_ref=subject_ref).values("event_seq")
+    return AuditEvent.objects.filter(Q(seq__in=seqs) | Q(subject_ref=subject_ref)
+                                     ).order_by("seq")
+
+
+def subject_access_export(user: User, ref: str, *,
+                          request: HttpRequest | None = None) -> dict[str, Any]:
+    """Everything held about one person (all categories: the controller answers a legal
+    right), with every recorded access to it. Written as one export event."""
+    require_personal(user, request, "signals.subject", "signals.export_subject")
+    subject = get_scoped_or_404(subjects_for_export(user), user=user, request=request, ref=ref,
+                                purpose=SUBJECT_EXPORT_PURPOSE)
+    signals = list(_with_relations(subject.signals.all()))
+    cases = list(Case.objects.filter(signals__in=signals).distinct()
+                 .select_related("lead_organisation"))
+    log = list(access_log(subject.ref).values(
+        "seq", "created_at", "actor_username", "organisation__name", "action", "purpose",
+        "outcome", "object_type", "object_id"))
+    document = {
+        "pseudonym": subject.ref,
+        "identity": crypto.decrypt_identity(subject.identity),
+        "groups": [g.name for g in subject.groups.all()],
+        "signals": [{
+            "id": s.pk, "category": s.category.name, "pillar": s.pillar,
+            "observed_on": s.observed_on.isoformat(), "description": s.description,
+            "reliability": s.reliability, "sensitivity": s.sensitivity,
+            "area": s.area.code if s.area else "", "address": s.address,
+            "registered_by": s.organisation.name,
+        } for s in signals],
+        "cases": [{"id": c.pk, "title": c.title, "purpose": c.purpose, "status": c.status,
+                   "lead_organisation": c.lead_organisation.name} for c in cases],
+        "access_log": [entry | {"created_at": entry["created_at"].isoformat()}
+                       for entry in log],
+    }
+    audit_read(AuditAction.EXPORT, user=user, request=request, purpose=SUBJECT_EXPORT_PURPOSE,
+               object_type="signals.subject", object_id=subject.pk, subject_refs=[subject.ref],
+               detail={"format": "subject_access"})
+    return document

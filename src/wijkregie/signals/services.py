@@ -1,0 +1,373 @@
+"""Writes of signals, persons, groups and cases: validated, atomic and audited."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+import shapely
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from wijkregie.areas.geometry import from_geojson, to_rd
+from wijkregie.areas.models import Area, AreaLevel
+from wijkregie.core import audit
+from wijkregie.core.models import AuditAction, Municipality, Organisation, User
+from wijkregie.core.roles import PARTNER_WORKER
+from wijkregie.signals import crypto, selectors
+from wijkregie.signals.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Category,
+    PartnerToken,
+    Pillar,
+    Reliability,
+    Sensitivity,
+    Signal,
+    Subject,
+    SubjectGroup,
+)
+from wijkregie.signals.workflow import REASON_REQUIRED, allowed_transitions
+
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+ATTACHMENT_TYPES = {"application/pdf": b"%PDF", "image/png": b"\x89PNG",
+                    "image/jpeg": b"\xff\xd8\xff"}
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    name: str
+    date_of_birth: date | None = None
+    address: str = ""
+    bsn: str = ""
+
+
+@dataclass
+class SignalInput:
+    category: str
+    pillar: str
+    observed_on: date | None
+    description: str
+    reliability: str
+    sensitivity: str = Sensitivity.NORMAL
+    area_code: str = ""
+    address: str = ""
+    x_rd: float | None = None
+    y_rd: float | None = None
+    persons: list[PersonInput] = field(default_factory=list)
+    group_names: list[str] = field(default_factory=list)
+
+
+class Locator:
+    """Finds the buurt of an RD New point within one municipality."""
+
+    def __init__(self, municipality: Municipality) -> None:
+        buurten = list(Area.objects.filter(municipality=municipality, level=AreaLevel.BUURT)
+                       .order_by("-year", "code"))
+        newest = buurten[0].year if buurten else None
+        self.buurten = [b for b in buurten if b.year == newest and b.geometry]
+        self.shapes = [to_rd(from_geojson(b.geometry)) for b in self.buurten]
+        self.tree = shapely.STRtree(self.shapes) if self.shapes else None
+
+    def area_at(self, x: float, y: float) -> Area | None:
+        if self.tree is None:
+            return None
+        point = shapely.Point(x, y)
+        for index in self.tree.query(point, predicate="within"):
+            return self.buurten[int(index)]
+        return None
+
+
+def _category(municipality: Municipality, key: str) -> Category | None:
+    return (Category.objects.filter(key=key)
+            .filter(Q(municipality=municipality) | Q(municipality__isnull=True))
+            .order_by("municipality_id").first())
+
+
+def validate_signal(user: User, data: SignalInput, *, locator: Locator | None = None,
+                    today: date | None = None) -> tuple[Category, Area | None,
+                                                         list[SubjectGroup]]:
+    """Check one signal; raise ValidationError naming every wrong field."""
+    municipality = user.municipality
+    errors: dict[str, str] = {}
+    category = _category(municipality, data.category) if data.category else None
+    if category is None:
+        errors["category"] = f"unknown category {data.category!r}"
+    elif category.pk not in selectors.covenant_purposes(user):
+        errors["category"] = (f"the covenant does not share category {data.category!r} "
+                              "with your organisation")
+    if data.pillar not in Pillar.values:
+        errors["pillar"] = f"pillar must be one of {', '.join(Pillar.values)}"
+    if data.reliability not in Reliability.values:
+        errors["reliability"] = f"reliability must be one of {', '.join(Reliability.values)}"
+    if data.sensitivity not in Sensitivity.values:
+        errors["sensitivity"] = f"sensitivity must be one of {', '.join(Sensitivity.values)}"
+    today = today or timezone.localdate()
+    if data.observed_on is None:
+        errors["observed_on"] = "date observed is required (YYYY-MM-DD)"
+    elif data.observed_on > today:
+        errors["observed_on"] = f"date observed {data.observed_on} lies in the future"
+    if not data.description.strip():
+        errors["description"] = "a description is required"
+    area = None
+    if data.area_code:
+        area = (Area.objects.filter(code=data.area_code, municipality=municipality)
+                .order_by("-year").first())
+        if area is None:
+            errors["area_code"] = f"unknown area {data.area_code!r} in {municipality.name}"
+    if (data.x_rd is None) != (data.y_rd is None):
+        errors["location"] = "give both x and y (RD New metres) or neither"
+    elif data.x_rd is not None:
+        locator = locator or Locator(municipality)
+        found = locator.area_at(float(data.x_rd), float(data.y_rd))  # type: ignore[arg-type]
+        if found is None:
+            errors["location"] = "the point lies outside the municipality's neighbourhoods"
+        elif area is None:
+            area = found
+    for index, person in enumerate(data.persons, start=1):
+        if not person.name.strip():
+            errors[f"person {index} name"] = "a person needs a name"
+        if person.bsn and not crypto.valid_bsn(person.bsn):
+            errors[f"person {index} bsn"] = "malformed BSN (nine digits, elfproef)"
+        if person.date_of_birth and person.date_of_birth > today:
+            errors[f"person {index} date_of_birth"] = "date of birth lies in the future"
+    groups = list(SubjectGroup.objects.filter(municipality=municipality,
+                                              name__in=data.group_names))
+    missing = set(data.group_names) - {g.name for g in groups}
+    if missing:
+        errors["groups"] = f"unknown group(s): {', '.join(sorted(missing))}"
+    if not (area or data.address.strip() or data.persons or groups):
+        errors["location"] = errors.get(
+            "location", "give a location (area, address or point), a person or a group")
+    if errors:
+        raise ValidationError(errors)
+    return category, area, groups  # type: ignore[return-value]
+
+
+def validate_attachment(upload: UploadedFile) -> str:
+    """The attachment's content type, checked by size and by its first bytes."""
+    if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({"attachment": f"{upload.name}: larger than "
+                               f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB"})
+    head = upload.read(8)
+    upload.seek(0)
+    for content_type, magic in ATTACHMENT_TYPES.items():
+        if head.startswith(magic):
+            return content_type
+    raise ValidationError({"attachment": f"{upload.name}: only PDF, PNG or JPEG files"})
+
+
+def new_ref() -> str:
+    return "P-" + secrets.token_hex(5).upper()
+
+
+def find_or_create_subjects(*, municipality: Municipality,
+                            persons: list[PersonInput]) -> list[Subject]:
+    """Link to known persons by keyed hash (BSN first), else store new pseudonymised ones."""
+    found: list[Subject] = []
+    for person in persons:
+        match_hash = crypto.person_match_hash(person.name, person.date_of_birth)
+        bsn_hash = crypto.bsn_hash(person.bsn)
+        queryset = Subject.objects.filter(municipality=municipality)
+        subject = (queryset.filter(bsn_hash=bsn_hash).first() if bsn_hash else None) or \
+            queryset.filter(match_hash=match_hash).first()
+        if subject is None:
+            subject = Subject.objects.create(
+                municipality=municipality, ref=new_ref(), match_hash=match_hash,
+                bsn_hash=bsn_hash, identity=crypto.encrypt_identity({
+                    "name": person.name.strip(),
+                    "date_of_birth": person.date_of_birth.isoformat()
+                    if person.date_of_birth else "",
+                    "address": person.address.strip(), "bsn": crypto.normalise_bsn(person.bsn),
+                }))
+        elif bsn_hash and not subject.bsn_hash:
+            subject.bsn_hash = bsn_hash
+            subject.save(update_fields=["bsn_hash"])
+        found.append(subject)
+    return found
+
+
+def _save_signal(user: User, data: SignalInput, category: Category, area: Area | None,
+                 groups: list[SubjectGroup]) -> Signal:
+    signal = Signal.objects.create(
+        municipality_id=user.municipality_id, category=category, pillar=data.pillar,
+        observed_on=data.observed_on, description=data.description.strip(),
+        reliability=data.reliability, sensitivity=data.sensitivity, area=area,
+        address=data.address.strip(), x_rd=data.x_rd, y_rd=data.y_rd,
+        organisation_id=user.organisation_id, created_by=user)
+    subjects = find_or_create_subjects(municipality=user.municipality, persons=data.persons)
+    signal.subjects.set(subjects)
+    signal.groups.set(groups)
+    return signal
+
+
+def register_signal(*, user: User, data: SignalInput,
+                    attachments: list[UploadedFile] | None = None) -> Signal:
+    """Register one signal of the user's organisation; nothing is saved on any error."""
+    if not selectors.may_see_personal_data(user) or not user.has_perm("signals.add_signal"):
+        raise ValidationError("you may not register signals")
+    category, area, groups = validate_signal(user, data)
+    types = [validate_attachment(upload) for upload in attachments or []]
+    with transaction.atomic():
+        signal = _save_signal(user, data, category, area, groups)
+        for upload, content_type in zip(attachments or [], types, strict=True):
+            Attachment.objects.create(signal=signal, file=upload, content_type=content_type,
+                                      original_name=upload.name[:200], size=upload.size)
+        audit.record(AuditAction.CREATE, actor=user, obj=signal,
+                     purpose=selectors.covenant_purposes(user)[category.pk],
+                     detail={"subjects": [s.ref for s in signal.subjects.all()]})
+    return signal
+
+
+def register_signals_bulk(*, user: User, rows: list[SignalInput],
+                          parse_errors: list[str] | None = None) -> list[Signal]:
+    """All or nothing: validate every row first, then save in one transaction.
+
+    ``parse_errors`` ("row N, field: message", from reading the file) join the report;
+    a field that could not be read is not reported a second time by validation.
+    """
+    locator = Locator(user.municipality)
+    errors = list(parse_errors or [])
+    reported = {e.split(":", 1)[0] for e in errors}
+    checked = []
+    for number, row in enumerate(rows, start=2):  # row 1 is the CSV header
+        try:
+            checked.append(validate_signal(user, row, locator=locator))
+        except ValidationError as exc:
+            errors.extend(f"row {number}, {name}: {'; '.join(messages)}"
+                          for name, messages in exc.message_dict.items()
+                          if f"row {number}, {name}" not in reported)
+    if errors:
+        raise ValidationError(sorted(errors, key=_row_number))
+    with transaction.atomic():
+        saved = [_save_signal(user, row, *parts) for row, parts in zip(rows, checked,
+                                                                          strict=True)]
+        audit.record(AuditAction.CREATE, actor=user, object_type="signals.signal",
+                     purpose="bulk import",
+                     detail={"signals": [s.pk for s in saved], "via": "csv import"})
+    return saved
+
+
+def _row_number(message: str) -> int:
+    head = message.split(",", 1)[0].removeprefix("row ")
+    return int(head) if head.isdigit() else 0
+
+
+# --- cases ---------------------------------------------------------------------------
+
+def _case_event(case: Case, user: User, kind: str, **fields: object) -> None:
+    CaseEvent.objects.create(case=case, at=timezone.now(), actor=user, kind=kind, **fields)
+
+
+def create_case(*, user: User, title: str, purpose: str,
+                participants: list[Organisation], signal_ids: list[int]) -> Case:
+    if not (selectors.may_see_personal_data(user) and user.has_perm("signals.add_case")):
+        raise ValidationError("you may not create cases")
+    if not title.strip() or not purpose.strip():
+        raise ValidationError({"title": "title and purpose are required"})
+    signals = _visible_signals(user, signal_ids)
+    with transaction.atomic():
+        case = Case.objects.create(municipality_id=user.municipality_id, title=title.strip(),
+                                   purpose=purpose.strip(),
+                                   lead_organisation_id=user.organisation_id, director=user)
+        case.participants.set({*participants, user.organisation})
+        case.signals.set(signals)
+        _case_event(case, user, "created", to_status=case.status,
+                    detail={"signals": [s.pk for s in signals],
+                            "participants": sorted(o.name for o in case.participants.all())})
+        audit.record(AuditAction.CREATE, actor=user, obj=case, purpose=case.purpose)
+    return case
+
+
+def _visible_signals(user: User, signal_ids: list[int]) -> list[Signal]:
+    signals = list(selectors.signals_for(user).filter(pk__in=signal_ids))
+    missing = set(signal_ids) - {s.pk for s in signals}
+    if missing:
+        raise ValidationError({"signals": "unknown signal(s): "
+                               + ", ".join(f"S-{pk}" for pk in sorted(missing))})
+    return signals
+
+
+def _directed_case(user: User, case: Case) -> None:
+    if case.director_id != user.pk or not user.has_perm("signals.change_case"):
+        raise ValidationError("only the case director changes this case")
+
+
+def bundle_signals(*, user: User, case: Case, signal_ids: list[int]) -> None:
+    _directed_case(user, case)
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError("a closed case takes no new signals; reopen it first")
+    signals = _visible_signals(user, signal_ids)
+    with transaction.atomic():
+        case.signals.add(*signals)
+        _case_event(case, user, "signals_added", detail={"signals": [s.pk for s in signals]})
+        audit.record(AuditAction.UPDATE, actor=user, obj=case, purpose=case.purpose,
+                     detail={"signals_added": [s.pk for s in signals]})
+
+
+def transition_case(*, user: User, case: Case, to_status: str, reason: str = "") -> Case:
+    _directed_case(user, case)
+    if to_status not in allowed_transitions(case.status):
+        raise ValidationError({"status": f"a case cannot go from {case.status} to {to_status}"})
+    if (case.status, to_status) in REASON_REQUIRED and not reason.strip():
+        raise ValidationError({"reason": "closing or reopening a case needs a reason"})
+    with transaction.atomic():
+        previous = case.status
+        case.status = to_status
+        case.closed_at = timezone.now() if to_status == CaseStatus.CLOSED else None
+        case.save(update_fields=["status", "closed_at"])
+        _case_event(case, user, "status", from_status=previous, to_status=to_status,
+                    reason=reason.strip())
+        audit.record(AuditAction.UPDATE, actor=user, obj=case, purpose=case.purpose,
+                     detail={"from": previous, "to": to_status})
+    return case
+
+
+# --- partner API tokens --------------------------------------------------------------
+
+def issue_partner_token(*, organisation: Organisation, municipality: Municipality,
+                        issued_by: User | None = None) -> str:
+    """A new token for a partner system; returns the secret once (only its hash is kept).
+
+    The token acts as a service account of the organisation with the partner worker
+    role, so the covenant scopes it exactly like a person of that organisation.
+    """
+    import hashlib
+
+    raw = "wr_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        user = User.objects.create(
+            username=f"api-{organisation.pk}-{municipality.code}-{secrets.token_hex(3)}",
+            organisation=organisation, municipality=municipality, first_name="API",
+            last_name=organisation.name[:140])
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name=PARTNER_WORKER))
+        token = PartnerToken.objects.create(organisation=organisation, service_user=user,
+                                            key_hash=hashlib.sha256(raw.encode()).hexdigest(),
+                                            prefix=raw[3:9])
+        audit.record(AuditAction.CREATE, actor=issued_by, obj=token,
+                     detail={"organisation": organisation.pk, "municipality": municipality.code})
+    return raw
+
+
+def rotate_identity_keys(batch_size: int = 500) -> int:
+    """Re-encrypt every identity with the newest key (after adding one in front)."""
+    from wijkregie.signals.models import TotpDevice
+
+    count = 0
+    with transaction.atomic():
+        for model, field_name in ((Subject, "identity"), (TotpDevice, "secret")):
+            for obj in model.objects.only("pk", field_name).iterator(chunk_size=batch_size):
+                setattr(obj, field_name, crypto.rotate(getattr(obj, field_name)))
+                obj.save(update_fields=[field_name])
+                count += 1
+    return count
+

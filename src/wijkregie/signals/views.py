@@ -1,0 +1,348 @@
+"""Signals and cases pages: thin; every read goes through selectors, every write
+through services."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from wijkregie.areas.geometry import to_wgs84
+from wijkregie.core.models import Municipality
+from wijkregie.signals import feeds, selectors, services, totp
+from wijkregie.signals.forms import (
+    BundleForm,
+    CaseForm,
+    FilterForm,
+    PersonSearchForm,
+    SignalForm,
+    TotpForm,
+    TransitionForm,
+)
+
+PAGE_SIZE = 50
+
+
+def personal(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Pages with personal data: logged in and, for those roles, the second factor."""
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if totp.needs_second_factor(request.user) and not totp.is_verified(request):
+            target = "signals:totp-verify" if totp.device(request.user) and \
+                totp.device(request.user).confirmed else "signals:totp-enrol"
+            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+def _with_people(signals: list) -> list:
+    """Attach "Name (pseudonym)" of each signal's persons (already scoped by a selector)."""
+    names = selectors.identities({s for sig in signals for s in sig.subjects.all()})
+    for signal in signals:
+        signal.people = [f"{names[s.ref]['name']} ({s.ref})" for s in signal.subjects.all()]
+    return signals
+
+
+def _error_list(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [f"{field}: {'; '.join(msgs)}" for field, msgs in exc.message_dict.items()]
+    return list(exc.messages)
+
+
+# --- aggregates (everyone with the signals permission) ------------------------------
+
+def _aggregate_municipality(request: HttpRequest) -> Municipality | None:
+    allowed = selectors.aggregate_municipalities(request.user)
+    code = request.GET.get("municipality")
+    if code:
+        return allowed.filter(code=code).first()
+    return allowed.filter(pk=request.user.municipality_id).first() or allowed.first()
+
+
+@login_required
+@permission_required("signals.view_signal", raise_exception=True)
+def index(request: HttpRequest) -> HttpResponse:
+    """Aggregates for everyone with access; links to personal pages for those who may."""
+    municipality = _aggregate_municipality(request)
+    counts = feeds.monthly_counts(municipality=municipality) if municipality else []
+    return render(request, "signals/index.html", {
+        "municipality": municipality,
+        "municipalities": selectors.aggregate_municipalities(request.user),
+        "totals": feeds.monthly_totals(counts), "counts": counts[:200],
+        "counts_total": len(counts), "min_count": feeds.DEFAULT_MIN_COUNT,
+        "personal": selectors.may_see_personal_data(request.user),
+    })
+
+
+def _cell_feature(cell: feeds.GridCell) -> dict[str, Any]:
+    from shapely.geometry import box, mapping
+
+    size = feeds.GRID_CELL_M
+    square = to_wgs84(box(cell.x0, cell.y0, cell.x0 + size, cell.y0 + size))
+    return {"type": "Feature", "geometry": mapping(square),
+            "properties": {"name": _("%(count)s signals") % {"count": cell.count},
+                           "code": f"{int(cell.x0)},{int(cell.y0)}"}}
+
+
+@login_required
+@permission_required("signals.view_signal", raise_exception=True)
+def signal_map(request: HttpRequest) -> HttpResponse:
+    """Grid cells with a minimum count for everyone; markers only for those who may."""
+    municipality = _aggregate_municipality(request)
+    cells = feeds.grid_cells(municipality=municipality) if municipality else []
+    features = {"type": "FeatureCollection", "features": [_cell_feature(c) for c in cells]}
+    # Person-level markers need the second factor like every personal-data page.
+    verified = not totp.needs_second_factor(request.user) or totp.is_verified(request)
+    markers = selectors.map_markers(request.user, request=request) if verified else []
+    return render(request, "signals/map.html", {
+        "municipality": municipality, "cells": cells, "map_features": features,
+        "markers": markers, "needs_verification": not verified,
+        "min_count": feeds.DEFAULT_MIN_COUNT, "cell_m": int(feeds.GRID_CELL_M)})
+
+
+# --- signals ---------------------------------------------------------------------------
+
+@personal
+def register(request: HttpRequest) -> HttpResponse:
+    if not (selectors.may_see_personal_data(request.user)
+            and request.user.has_perm("signals.add_signal")):
+        selectors.deny(request.user, request, "signals.signal", "register")
+    form = SignalForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = form.cleaned_data.get("attachment")
+            signal = services.register_signal(user=request.user, data=form.signal_input(),
+                                              attachments=[upload] if upload else [])
+        except ValidationError as exc:
+            for message in _error_list(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Signal S-%(id)s registered.") % {"id": signal.pk})
+            return redirect("signals:detail", pk=signal.pk)
+    return render(request, "signals/register.html", {"form": form})
+
+
+@personal
+def signal_list(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None, user=request.user)
+    page_param = request.GET.get("page", "1")
+    page = max(1, int(page_param)) if page_param.isdigit() else 1
+    signals, total = selectors.list_signals(request.user, request=request,
+                                            filters=form.filters(),
+                                            offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "signals/list.html", {
+        "form": form, "signals": _with_people(signals), "total": total, "page": page,
+        "has_next": page * PAGE_SIZE < total, "query": query.urlencode()})
+
+
+@personal
+def search(request: HttpRequest) -> HttpResponse:
+    form = PersonSearchForm(request.GET or None)
+    selectors.require_personal(request.user, request, "signals.signal")
+    signals, total = [], None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        signals, total = selectors.search_signals(
+            request.user, request=request, name=data.get("name", ""),
+            date_of_birth=data.get("date_of_birth"), bsn=data.get("bsn", ""))
+    return render(request, "signals/search.html", {
+        "form": form, "signals": _with_people(signals), "total": total})
+
+
+@personal
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    signal = selectors.get_signal(request.user, pk, request=request)
+    return render(request, "signals/detail.html", {
+        "signal": signal, "names": selectors.identities(signal.subjects.all()),
+        "cases": [c for c in signal.cases.all() if c in selectors.cases_for(request.user)]})
+
+
+@personal
+def export_csv(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None, user=request.user)
+    rows = selectors.export_signals(request.user, request=request, filters=form.filters())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="signalen.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["id", "category", "pillar", "observed_on", "area", "address",
+                     "reliability", "sensitivity", "persons", "groups", "organisation",
+                     "description"])
+    for s in rows:
+        writer.writerow([s.pk, s.category.key, s.pillar, s.observed_on.isoformat(),
+                         s.area.code if s.area else "", s.address, s.reliability,
+                         s.sensitivity, " ".join(x.ref for x in s.subjects.all()),
+                         "; ".join(g.name for g in s.groups.all()), s.organisation.name,
+                         s.description])
+    return response
+
+
+# --- cases -------------------------------------------------------------------------------
+
+@personal
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = selectors.list_cases(request.user, request=request)
+    return render(request, "signals/case_list.html", {"cases": cases})
+
+
+@personal
+def case_create(request: HttpRequest) -> HttpResponse:
+    if not (selectors.may_see_personal_data(request.user)
+            and request.user.has_perm("signals.add_case")):
+        selectors.deny(request.user, request, "signals.case", "create case")
+    form = CaseForm(request.POST or None, user=request.user,
+                    initial={"signal_ids": request.GET.get("signals", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.create_case(user=request.user, title=data["title"],
+                                        purpose=data["purpose"],
+                                        participants=list(data["participants"]),
+                                        signal_ids=data["signal_ids"])
+        except ValidationError as exc:
+            for message in _error_list(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Case created."))
+            return redirect("signals:case-detail", pk=case.pk)
+    return render(request, "signals/case_form.html", {"form": form})
+
+
+@personal
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case, signals = selectors.get_case(request.user, pk, request=request)
+    return _case_page(request, case, signals, BundleForm(), TransitionForm(status=case.status))
+
+
+def _case_page(request: HttpRequest, case, signals, bundle_form, transition_form,  # type: ignore[no-untyped-def]
+               status: int = 200) -> HttpResponse:
+    is_director = case.director_id == request.user.pk
+    return render(request, "signals/case_detail.html", {
+        "case": case, "signals": _with_people(signals), "history": selectors.case_history(case),
+        "participants": case.participants.all(), "is_director": is_director,
+        "bundle_form": bundle_form, "transition_form": transition_form,
+        "hidden_count": case.signals.count() - len(signals),
+    }, status=status)
+
+
+@personal
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """POST: bundle signals into the case, or change its status (with a reason)."""
+    if request.method != "POST":
+        return redirect("signals:case-detail", pk=pk)
+    case, _signals = selectors.get_case(request.user, pk, request=request, audited=False)
+    bundle_form = BundleForm(request.POST if action == "bundle" else None)
+    transition_form = TransitionForm(request.POST if action == "transition" else None,
+                                     status=case.status)
+    form = bundle_form if action == "bundle" else transition_form
+    if form.is_valid():
+        try:
+            if action == "bundle":
+                services.bundle_signals(user=request.user, case=case,
+                                        signal_ids=form.cleaned_data["signal_ids"])
+            else:
+                services.transition_case(user=request.user, case=case,
+                                         to_status=form.cleaned_data["to_status"],
+                                         reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            for message in _error_list(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Case updated."))
+            return redirect("signals:case-detail", pk=case.pk)
+    case, signals = selectors.get_case(request.user, pk, request=request)
+    return _case_page(request, case, signals, bundle_form, transition_form, status=400)
+
+
+@personal
+def case_access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    case, _signals = selectors.get_case(request.user, pk, request=request, audited=False)
+    if case.director_id != request.user.pk:
+        selectors.deny(request.user, request, "signals.case", "access log")
+    return render(request, "signals/case_access_log.html", {
+        "case": case, "events": selectors.case_viewers(request.user, case)[:500]})
+
+
+# --- data subject access -----------------------------------------------------------------
+
+@personal
+def subject_access(request: HttpRequest) -> HttpResponse:
+    selectors.require_personal(request.user, request, "signals.subject",
+                               "signals.export_subject")
+    form = PersonSearchForm(request.GET or None)
+    found = None
+    if form.is_bound and form.is_valid():
+        found = selectors.find_subjects(request.user, request=request,
+                                        name=form.cleaned_data.get("name", ""),
+                                        date_of_birth=form.cleaned_data.get("date_of_birth"),
+                                        bsn=form.cleaned_data.get("bsn", ""))
+    return render(request, "signals/subject_access.html", {"form": form, "found": found})
+
+
+@personal
+def subject_export(request: HttpRequest, ref: str, fmt: str) -> HttpResponse:
+    document = selectors.subject_access_export(request.user, ref, request=request)
+    if fmt == "json":
+        response = JsonResponse(document, json_dumps_params={"ensure_ascii": False,
+                                                             "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="inzage-{ref}.json"'
+        return response
+    return render(request, "signals/subject_export.html", {"doc": document})
+
+
+# --- two-factor authentication -------------------------------------------------------------
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or reverse("signals:index")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return reverse("signals:index")
+    return target
+
+
+@login_required
+def totp_verify(request: HttpRequest) -> HttpResponse:
+    if not totp.needs_second_factor(request.user) or totp.is_verified(request):
+        return redirect(_next_url(request))
+    device = totp.device(request.user)
+    if device is None or not device.confirmed:
+        return redirect(f"{reverse('signals:totp-enrol')}?next={_next_url(request)}")
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if totp.verify(request, form.cleaned_data["code"]):
+            return redirect(_next_url(request))
+        form.add_error("code", _("The code is not valid. Try the next code."))
+    return render(request, "signals/totp_verify.html", {"form": form,
+                                                        "next": _next_url(request)})
+
+
+@login_required
+def totp_enrol(request: HttpRequest) -> HttpResponse:
+    if not totp.needs_second_factor(request.user):
+        return redirect(_next_url(request))
+    device = totp.device(request.user)
+    if device is not None and device.confirmed:
+        return redirect(f"{reverse('signals:totp-verify')}?next={_next_url(request)}")
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if totp.verify(request, form.cleaned_data["code"], confirming=True):
+            messages.success(request, _("Two-factor authentication is set up."))
+            return redirect(_next_url(request))
+        form.add_error("code", _("The code is not valid. Try the next code."))
+    secret = totp.start_enrolment(request.user) if request.method == "GET" or device is None \
+        else totp.secret_of(device)
+    return render(request, "signals/totp_enrol.html", {
+        "form": form, "secret": secret, "next": _next_url(request),
+        "uri": totp.provisioning_uri(request.user, secret)})
+

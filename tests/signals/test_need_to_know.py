@@ -1,0 +1,98 @@
+"""A zorgsignaal (shared only with social work and the GGD) never reaches the police:
+not through list, detail, search, map, export or API."""
+
+from __future__ import annotations
+
+import pytest
+
+from wijkregie.core.models import User
+from wijkregie.signals import crypto, selectors
+from wijkregie.signals.models import Signal
+from wijkregie.signals.services import issue_partner_token
+
+pytestmark = pytest.mark.django_db
+
+
+def _care_signals():
+    return Signal.objects.filter(category__key="zorgsignaal",
+                                 municipality__code="GM9001").exclude(subjects=None)
+
+
+def test_social_worker_sees_care_signals_police_does_not(demo, login):
+    care = _care_signals()
+    assert care.count() > 30  # the demo has plenty, so the police would have hit some
+    worker = User.objects.get(username="hulpverlener")
+    agent = User.objects.get(username="agent")
+    assert selectors.signals_for(worker).filter(category__key="zorgsignaal").count() == \
+        Signal.objects.filter(category__key="zorgsignaal", municipality__code="GM9001").count()
+    assert not selectors.signals_for(agent).filter(category__key="zorgsignaal").exists()
+    assert selectors.signals_for(agent).exists()  # the police does see other categories
+
+
+def test_police_never_receives_a_care_signal_through_any_channel(demo, login):
+    agent = login("agent")
+    care = list(_care_signals()[:20])
+    care_ids = {s.pk for s in care}
+    person = care[0].subjects.first()
+    identity = crypto.decrypt_identity(person.identity)
+    other_signals_of_person = set(person.signals.exclude(category__key="zorgsignaal")
+                                  .values_list("pk", flat=True))
+
+    # list: every page
+    page, seen = 1, set()
+    while True:
+        response = agent.get(f"/signals/list/?page={page}")
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Zorgsignaal" not in body
+        seen |= {s.pk for s in response.context["signals"]}
+        if not response.context["has_next"]:
+            break
+        page += 1
+    assert seen and not seen & care_ids
+    assert not Signal.objects.filter(pk__in=seen, category__key="zorgsignaal").exists()
+    # list filtered on the category itself: not a choice for the police
+    filtered = agent.get("/signals/list/?category=zorgsignaal")
+    assert filtered.context["form"].errors["category"]
+    assert not {s.pk for s in filtered.context["signals"]} & care_ids
+    assert all(s.category.key != "zorgsignaal" for s in filtered.context["signals"])
+    # detail
+    for signal in care[:5]:
+        assert agent.get(f"/signals/{signal.pk}/").status_code == 404
+    # search by the person of a care signal: only the person's non-care signals come back
+    found = agent.get(f"/signals/search/?name={identity['name']}"
+                      f"&date_of_birth={identity['date_of_birth']}")
+    assert {s.pk for s in found.context["signals"]} == other_signals_of_person
+    # map: markers and cells
+    map_page = agent.get("/signals/map/")
+    assert not {s.pk for s in map_page.context["markers"]} & care_ids
+    assert "Zorgsignaal" not in map_page.content.decode()
+    # export
+    export = agent.get("/signals/export.csv").content.decode()
+    assert ",zorgsignaal," not in export and ",overlast," in export
+    # API with the police's session and with a police partner token
+    api = agent.get("/api/signals/?limit=500&category=zorgsignaal").json()
+    assert api["count"] == 0
+    all_api = agent.get("/api/signals/?limit=500").json()
+    assert all_api["count"] > 0
+    assert not {row["id"] for row in all_api["results"]} & care_ids
+    assert agent.get(f"/api/signals/{care[0].pk}/").status_code == 404
+    police = User.objects.get(username="agent").organisation
+    token = issue_partner_token(organisation=police, municipality=police.municipalities.first())
+    client = agent.__class__()
+    headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
+    assert client.get("/api/signals/?category=zorgsignaal", **headers).json()["count"] == 0
+    assert client.get(f"/api/signals/{care[0].pk}/", **headers).status_code == 404
+
+
+def test_care_signal_in_a_police_case_stays_hidden_from_the_police(demo, login):
+    """Taking part in a case shows the case, not the signals the covenant keeps from you."""
+    from wijkregie.signals.models import Case
+
+    case = Case.objects.filter(participants__name__startswith="Politie").first()
+    care = _care_signals().first()
+    case.signals.add(care)
+    response = login("agent").get(f"/signals/cases/{case.pk}/")
+    assert response.status_code == 200
+    assert care.pk not in {s.pk for s in response.context["signals"]}
+    assert response.context["hidden_count"] >= 1

@@ -1,0 +1,75 @@
+"""Retention with a frozen clock: after a purge nothing expired remains, each deletion
+is logged (metadata only), and a dry run changes nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from wijkregie.core.models import AuditEvent
+from wijkregie.signals import crypto
+from wijkregie.signals.models import Case, CaseStatus, Category, Signal, Subject
+from wijkregie.signals.retention import expired_signals
+
+pytestmark = pytest.mark.django_db
+
+
+def _frozen(days_ahead: int):  # type: ignore[no-untyped-def]
+    frozen = timezone.now() + timedelta(days=days_ahead)
+    return mock.patch("django.utils.timezone.now", return_value=frozen), frozen
+
+
+def test_dry_run_by_default_changes_nothing(demo):
+    patcher, _now = _frozen(400)
+    before = (Signal.objects.count(), Subject.objects.count(), AuditEvent.objects.count())
+    with patcher:
+        out = StringIO()
+        call_command("retention", "purge", stdout=out)
+    assert "would delete (dry run)" in out.getvalue()
+    assert (Signal.objects.count(), Subject.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_purge_with_frozen_clock_removes_all_expired_and_logs_each(demo):
+    Category.objects.filter(key="verloedering").update(retention_days=100)
+    closed = Case.objects.filter(status=CaseStatus.CLOSED).first()
+    Case.objects.filter(pk=closed.pk).update(closed_at=timezone.now() - timedelta(days=300))
+    patcher, now = _frozen(100)
+    with patcher:
+        expected = set(expired_signals(now).values_list("pk", flat=True))
+        assert expected  # the clock moved enough for some signals to expire
+        kept = Signal.objects.exclude(pk__in=expected)
+        out = StringIO()
+        call_command("retention", "purge", "--apply", "--json", stdout=out)
+        report = json.loads(out.getvalue())
+        assert not expired_signals(now).exists()
+    assert {row["id"] for row in report["signals"]} == expected
+    assert not Signal.objects.filter(pk__in=expected).exists()
+    assert kept.count() == Signal.objects.count()
+    assert not Subject.objects.filter(signals=None).exists()  # no person without a signal
+    assert not Case.objects.filter(pk=closed.pk).exists()  # closed more than a year ago
+    deletions = AuditEvent.objects.filter(action="delete", purpose="retention")
+    assert deletions.filter(object_type="signals.signal").count() == len(expected)
+    assert deletions.filter(object_type="signals.subject").count() == len(report["subjects"])
+    assert deletions.filter(object_type="signals.case", object_id=str(closed.pk)).exists()
+    # Metadata only: no description, name or other content in the log.
+    logged = json.dumps(list(deletions.values_list("detail", flat=True)))
+    assert "description" not in logged and "Zwerfvuil" not in logged
+    some_name = crypto.decrypt_identity(Subject.objects.first().identity)["name"]
+    assert some_name not in logged
+
+
+def test_periodic_task_is_registered_daily():
+    from datetime import datetime
+
+    from wijkregie.signals.tasks import daily_retention_purge
+
+    task = daily_retention_purge.s()
+    assert task.validate_datetime(datetime(2026, 1, 1, 3, 15))
+    assert task.validate_datetime(datetime(2026, 1, 2, 3, 15))
+    assert not task.validate_datetime(datetime(2026, 1, 1, 4, 15))
