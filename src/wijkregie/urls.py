@@ -21,6 +21,7 @@ urlpatterns = [
     path("impact/", include("wijkregie.impact.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/figures/", include("wijkregie.figures.api_urls")),
     path("api/", include("wijkregie.signals.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

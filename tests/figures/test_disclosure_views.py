@@ -64,6 +64,8 @@ def _pages(town, client) -> dict[str, bytes]:
             base = f"/figures/indicators/{key}/"
             urls.append(f"{base}?level={level}")
             urls += [f"{base}export.{fmt}?level={level}" for fmt in ("csv", "xlsx", "geojson")]
+    urls += [f"/api/figures/indicators/{key}/?level={level}" for key in ("aandeel", "meldingen")
+             for level in ("buurt", "wijk", "programme")]
     urls.append(f"/figures/programmes/{town.municipality.code}/kern/")
     urls.append(f"/figures/compare/?area={town.buurten[0].code}&area={town.buurten[1].code}")
     pages = {}
@@ -127,3 +129,14 @@ def test_programme_area_total_does_not_reveal_its_hidden_buurt(town_with_secrets
     hidden = [m for m in members if m.shown_value is None]
     assert not (total.shown_value is not None and len(hidden) == 1), (
         total.shown_text, [m.shown_text for m in members])
+
+
+def test_api_serves_the_disclosed_figures_only(town_with_secrets):
+    town, _people, _share, _count, client = town_with_secrets
+    data = client.get("/api/figures/indicators/meldingen/?level=buurt").json()
+    by_code = {v["code"]: v for v in data["values"]}
+    hidden = by_code[town.buurten[1].code]
+    assert hidden["value"] is None and hidden["text"] == "< 5" and hidden["status"] == "bounded"
+    assert data["indicator"]["key"] == "meldingen"
+    catalogue = client.get("/api/figures/indicators/").json()["indicators"]
+    assert {"aandeel", "meldingen", "inwoners"} <= {i["key"] for i in catalogue}

@@ -152,7 +152,9 @@ def _class_of(value: float | None, breaks: list[float]) -> int | None:
     return sum(value >= b for b in breaks)
 
 
-def _indicator_context(request: HttpRequest, key: str) -> dict[str, Any]:
+def indicator_context(request: HttpRequest, key: str) -> dict[str, Any]:
+    """One indicator at one level and year for a municipality: the figures the map,
+    ranking, exports and API all show (disclosed)."""
     indicator = selectors.get_indicator(request.user, key)
     municipality = _municipality(request)
     years = selectors.years_of(indicator, municipality)
@@ -204,7 +206,7 @@ def indicator_view(request: HttpRequest, key: str) -> HttpResponse:
         params = request.GET.copy()
         del params["indicator"]
         return redirect(f"/figures/indicators/{chosen}/?{params.urlencode()}")
-    context = _indicator_context(request, key)
+    context = indicator_context(request, key)
     features = []
     for row in context["rows"]:
         geometry = _geometry(row["place"])
@@ -219,7 +221,7 @@ def indicator_view(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 @permission_required("figures.export_figures", raise_exception=True)
 def indicator_export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
-    context = _indicator_context(request, key)
+    context = indicator_context(request, key)
     indicator = context["indicator"]
     table = ExportTable(
         title=f"{indicator.name_nl}, {context['municipality'].name}, {context['year']}",
