@@ -76,3 +76,22 @@ def test_signals_source_runs_with_a_fake_feed_and_hides_small_counts(login, monk
     assert hidden == {c["id"] for c in small}
     page = client.get(response["Location"]).content.decode()
     assert "Counts below 5 are not shown." in page or "Aantallen onder 5" in page
+
+
+def test_signals_source_with_the_real_signals_feed(login):
+    """The real feed of the signals app: aggregated points only, small counts hidden."""
+    from wijkregie.signals import feeds
+
+    assert signals_feed() is feeds.hotspot_points
+    client = login("analist")
+    assert 'value="signals"' in client.get("/hotspots/").content.decode()
+    client.post("/hotspots/run/", {"source": "signals", "method": "gistar", "period": "M",
+                                   "cell_size": 250, "permutations": 0})
+    analysis = HotspotAnalysis.objects.get(source="signals")
+    assert analysis.status == "done", analysis.params
+    x, _y, _dates = feeds.hotspot_points(municipality=analysis.municipality)
+    cells = analysis.result["cells"]
+    assert len(x) > 100 and cells
+    assert sum(c["total"] for c in cells) == len(x)  # every signal with a point counted
+    text = client.get(f"/hotspots/analyses/{analysis.pk}/export.csv").content.decode()
+    assert "<5" in text or all(c["total"] >= 5 for c in cells)
