@@ -1,4 +1,6 @@
 import pytest
+
+
 @pytest.mark.django_db
 def test_schema(demo, login):
     r = login("analist").get("/api/schema/")
