@@ -64,6 +64,7 @@ def _profile_rows(request: HttpRequest, municipality: Municipality, *, area: Are
             if gemeente is not None and gemeente != area else own)
     benchmarker = Benchmarker(selectors.city_statistics(municipality, indicators))
     national = selectors.national_statistics(indicators)
+    themes = dict(Theme.choices)  # get_theme_display per row was a tenth of the page
     rows = []
     for indicator in indicators:
         series = own.get(indicator.pk, [])
@@ -73,7 +74,8 @@ def _profile_rows(request: HttpRequest, municipality: Municipality, *, area: Are
         city_point = next((p for p in city.get(indicator.pk, []) if p.year == point.year), None)
         national_stat = national.get((indicator.pk, point.year))
         rows.append({
-            "indicator": indicator, "theme": indicator.get_theme_display(), "point": point,
+            "indicator": indicator, "theme": str(themes.get(indicator.theme, indicator.theme)),
+            "point": point,
             "series": series, "colour": benchmarker.colour(indicator, point),
             "sparkline": charts.sparkline([(p.year, p.value) for p in series]),
             "city": city_point, "national": national_stat,
