@@ -53,3 +53,39 @@ def test_administrator_manages_users_in_admin_without_direct_permissions(demo, l
     assert "user_permissions" not in form.content.decode()
     assert client.get("/admin/core/auditevent/").status_code == 200
     assert login("regisseur").get("/admin/core/user/").status_code == 302  # not staff
+
+
+def test_permissions_come_from_the_roles_table_in_one_query(demo, django_assert_num_queries):
+    agent = User.objects.get(username="agent")
+    with django_assert_num_queries(1):
+        granted = agent.get_all_permissions()
+        assert agent.has_perm("signals.view_personal_signals")
+    expected = set().union(*(roles.ROLE_PERMISSIONS[g.name] for g in agent.groups.all()))
+    assert granted == expected
+    assert not agent.has_perm("core.view_audit_log")
+
+
+def test_a_permission_added_to_a_role_group_outside_the_table_grants_nothing(demo):
+    from django.contrib.auth.models import Permission
+
+    group = Group.objects.get(name=roles.PARTNER_WORKER)
+    group.permissions.add(Permission.objects.get(codename="view_audit_log"))
+    assert not User.objects.get(username="agent").has_perm("core.view_audit_log")
+
+
+def test_inactive_users_have_no_permissions(demo):
+    agent = User.objects.get(username="agent")
+    agent.is_active = False
+    assert agent.get_all_permissions() == set()
+
+
+def test_roles_are_read_only_in_the_admin(demo, login):
+    client = login("beheerder")
+    group = Group.objects.get(name=roles.PARTNER_WORKER)
+    assert client.get("/admin/auth/group/").status_code == 200
+    before = set(group.permissions.values_list("pk", flat=True))
+    client.post(f"/admin/auth/group/{group.pk}/change/",
+                {"name": "renamed", "permissions": []})
+    group.refresh_from_db()
+    assert group.name == roles.PARTNER_WORKER
+    assert set(group.permissions.values_list("pk", flat=True)) == before

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
 from wijkregie.core.models import AuditEvent, Job, Municipality, Organisation, User
@@ -71,3 +72,14 @@ class AuditEventAdmin(ReadOnlyAdmin):
 class JobAdmin(ReadOnlyAdmin):
     list_display = ("kind", "status", "progress", "created_by", "created_at", "finished_at")
     list_filter = ("kind", "status")
+
+
+# Roles are defined in code (core/roles.py) and decide permissions from there
+# (core/auth_backend.py): the admin shows them but cannot change them.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(ReadOnlyAdmin):
+    list_display = ("name",)
+    filter_horizontal = ("permissions",)

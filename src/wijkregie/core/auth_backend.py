@@ -1,0 +1,36 @@
+"""Permissions from the roles table, read without joining permission tables.
+
+``core/roles.py`` is the single definition of what each role may do; ``sync_roles``
+mirrors it into the role groups after every migrate so the admin can show it, and the
+admin cannot change a group's permissions. Deciding a permission from the user's role
+names and that table costs one small query per request instead of Django's two joins
+over the permission tables (measured on the signals API: benchmarks/RESULTS.md, ADR 0025).
+Users never hold direct permissions (the admin has no field for them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+
+from wijkregie.core.roles import ROLE_PERMISSIONS
+
+
+class RoleBackend(ModelBackend):
+    """Password login as Django's ModelBackend; permissions from ``ROLE_PERMISSIONS``."""
+
+    def get_user_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        return set()
+
+    def get_group_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if user_obj.is_superuser:
+            return super().get_group_permissions(user_obj, obj)
+        cached = getattr(user_obj, "_role_perm_cache", None)
+        if cached is None:
+            roles = user_obj.groups.values_list("name", flat=True)
+            cached = set().union(*(ROLE_PERMISSIONS.get(role, ()) for role in roles))
+            user_obj._role_perm_cache = cached
+        return cached
