@@ -14,19 +14,10 @@ from wijkregie.signals.models import Signal
 
 
 def _page(request: Request, queryset) -> Response:  # type: ignore[no-untyped-def]
-    """The real endpoint's query shape and output, without scoping rules or audit."""
-    offset = _int_param(request, "offset", 0, 10**9)
-    limit = _int_param(request, "limit", 50, 500)
-    rows = list(queryset.values(*selectors.ROW_COLUMNS)[offset:offset + limit])
-    by_id = {row["id"]: row | {"persons": [], "groups": []} for row in rows}
-    for signal_id, ref in Signal.subjects.through.objects.filter(
-            signal_id__in=by_id).values_list("signal_id", "subject__ref"):
-        by_id[signal_id]["persons"].append(ref)
-    for signal_id, name in Signal.groups.through.objects.filter(
-            signal_id__in=by_id).values_list("signal_id", "subjectgroup__name"):
-        by_id[signal_id]["groups"].append(name)
-    return Response({"count": queryset.count(),
-                     "results": [_row_out(row) for row in by_id.values()]})
+    """The real endpoint's query and output, without scoping rules or audit."""
+    rows, total = selectors.signal_rows(queryset, offset=_int_param(request, "offset", 0, 10**9),
+                                        limit=_int_param(request, "limit", 50, 500))
+    return Response({"count": total, "results": [_row_out(row) for row in rows]})
 
 
 class ScopedNoAudit(APIView):

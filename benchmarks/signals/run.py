@@ -124,7 +124,7 @@ def main() -> None:
     _reset_database()
     _manage(env, "migrate", "-v0")
     _manage(env, "demo", "load", "--seed", "1")
-    _sql("ANALYZE")  # planner statistics, as autovacuum keeps them in production
+    _sql("VACUUM ANALYZE")  # statistics and visibility map, as autovacuum keeps them
     token = _manage(env, "signals", "issue-token", "--organisation",
                     "Politie basisteam Havenwaard (demo)", "--municipality", "GM9001"
                     ).strip().splitlines()[-1]

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet, Value
 from django.http import HttpRequest
 
 from wijkregie.core import audit
@@ -193,30 +193,41 @@ ROW_COLUMNS = ("id", "category__key", "category_id", "pillar", "observed_on", "d
                "organisation__name")
 
 
+def signal_rows(queryset: QuerySet[Signal], *, offset: int, limit: int
+                ) -> tuple[list[dict[str, Any]], int]:
+    """One page of ``queryset`` (already scoped by the caller) as plain rows with the
+    persons' pseudonyms and group names, and the total. No audit: callers audit."""
+    rows = list(queryset.values(*ROW_COLUMNS)[offset:offset + limit])
+    total = queryset.count() if len(rows) == limit or offset else len(rows)
+    if not rows:
+        return rows, total
+    by_id = {row["id"]: row | {"persons": [], "groups": []} for row in rows}
+    # Persons and groups in one round trip: this is the API's hot path.
+    persons = Signal.subjects.through.objects.filter(signal_id__in=by_id).values_list(
+        "signal_id", "subject__ref", Value("persons", output_field=CharField()))
+    groups = Signal.groups.through.objects.filter(signal_id__in=by_id).values_list(
+        "signal_id", "subjectgroup__name", Value("groups", output_field=CharField()))
+    for signal_id, name, kind in persons.union(groups, all=True):
+        by_id[signal_id][kind].append(name)
+    return list(by_id.values()), total
+
+
 def list_signal_rows(user: User, *, request: HttpRequest | None = None,
                      filters: SignalFilters | None = None, offset: int = 0, limit: int = 50,
                      via: str = "api") -> tuple[list[dict[str, Any]], int]:
     """As :func:`list_signals`, as plain rows with the persons' pseudonyms and group names."""
     require_personal(user, request, "signals.signal")
-    queryset = _filtered(signals_for(user), filters or SignalFilters())
-    total = queryset.count()
-    rows = list(queryset.values(*ROW_COLUMNS)[offset:offset + limit])
+    rows, total = signal_rows(_filtered(signals_for(user), filters or SignalFilters()),
+                              offset=offset, limit=limit)
     if not rows:
         return rows, total
-    by_id = {row["id"]: row | {"persons": [], "groups": []} for row in rows}
-    for signal_id, ref in Signal.subjects.through.objects.filter(
-            signal_id__in=by_id).values_list("signal_id", "subject__ref"):
-        by_id[signal_id]["persons"].append(ref)
-    for signal_id, name in Signal.groups.through.objects.filter(
-            signal_id__in=by_id).values_list("signal_id", "subjectgroup__name"):
-        by_id[signal_id]["groups"].append(name)
     purposes = covenant_purposes(user)
     audit_read(AuditAction.LIST, user=user, request=request,
                purpose="; ".join(sorted({purposes[r["category_id"]] for r in rows})),
                object_type="signals.signal",
-               subject_refs=sorted({ref for r in by_id.values() for ref in r["persons"]}),
-               detail={"via": via, "signals": list(by_id)})
-    return list(by_id.values()), total
+               subject_refs=sorted({ref for r in rows for ref in r["persons"]}),
+               detail={"via": via, "signals": [r["id"] for r in rows]})
+    return rows, total
 
 
 def search_signals(user: User, *, request: HttpRequest | None = None, name: str = "",
