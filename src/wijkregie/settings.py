@@ -123,6 +123,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # PostgreSQL: server-side parameters and prepared statements (after a statement has
+    # run PREPARE_THRESHOLD times on a connection) roughly halve the database's CPU per
+    # request on the hot read paths (ADR 0025). Behind PgBouncer in transaction mode set
+    # WIJKREGIE_PG_PREPARE_THRESHOLD=0 (off), or use PgBouncer >= 1.21 with
+    # max_prepared_statements.
+    _prepare = int(os.environ.get("WIJKREGIE_PG_PREPARE_THRESHOLD", "5"))
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=_prepare or None)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth -----------------------------------------------------------------
