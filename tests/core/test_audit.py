@@ -163,7 +163,7 @@ def four_lanes(settings):
 def _in_lanes(monkeypatch, *lanes: int) -> list[AuditEvent]:
     """One event in each named lane, in that order, instead of lanes picked at random."""
     order = iter(lanes)
-    monkeypatch.setattr(audit, "_pick_lane", lambda: next(order))
+    monkeypatch.setattr(audit, "_lane_for_transaction", lambda: next(order))
     return [audit.record(AuditAction.VIEW, object_type="test.thing", object_id=i,
                          purpose="testing") for i in range(len(lanes))]
 
@@ -174,9 +174,10 @@ def _tamper(sql: str, params: list | None = None) -> None:
         cursor.execute(sql, params or [])
 
 
-@pytest.mark.usefixtures("four_lanes")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("four_lanes", "audit_rows_cleared")
 def test_events_spread_over_lanes_and_each_lane_chains():
-    events = _chain(40)
+    events = _chain(40)  # each in its own transaction
     by_lane: dict[int, list[AuditEvent]] = {}
     for event in events:
         by_lane.setdefault(event.lane, []).append(event)
@@ -190,6 +191,15 @@ def test_events_spread_over_lanes_and_each_lane_chains():
     report = audit.verify_chain()
     assert report.ok and report.checked == 40
     assert report.lanes == {lane: (len(e), e[-1].hash) for lane, e in by_lane.items()}
+
+
+@pytest.mark.usefixtures("four_lanes")
+def test_a_transaction_keeps_to_one_lane():
+    """Several events in one transaction lock one head row, not up to four."""
+    with transaction.atomic():
+        events = _chain(20)
+    assert {e.lane for e in events} == {events[0].lane}  # by chance: 4**-19
+    assert [e.lane_seq for e in events] == list(range(1, 21))
 
 
 @pytest.mark.usefixtures("four_lanes")
@@ -297,9 +307,12 @@ def test_concurrent_appends_form_valid_lanes(settings):
 
     def work(slot: int) -> None:
         try:
-            for i in range(per_thread):
-                audit.record(AuditAction.VIEW, object_type="test.thing",
-                             object_id=f"{slot}-{i}", purpose="testing")
+            for i in range(per_thread // 2):
+                # Two events per transaction: on two lanes they could deadlock.
+                with transaction.atomic():
+                    for part in "ab":
+                        audit.record(AuditAction.VIEW, object_type="test.thing",
+                                     object_id=f"{slot}-{i}-{part}", purpose="testing")
         except Exception as error:  # reported by the assertion below
             errors.append(error)
         finally:
@@ -318,6 +331,10 @@ def test_concurrent_appends_form_valid_lanes(settings):
     report = audit.verify_chain()
     assert report.ok and report.checked == len(rows)
     assert len(report.lanes) > 1
+    lanes_of = {}
+    for object_id, lane in AuditEvent.objects.values_list("object_id", "lane"):
+        lanes_of.setdefault(object_id[:-2], set()).add(lane)
+    assert all(len(lanes) == 1 for lanes in lanes_of.values())
 
 
 def _hash_before_lanes(fields: dict, prev_hash: str) -> str:

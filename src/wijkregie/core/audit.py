@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
@@ -86,6 +87,31 @@ def _pick_lane() -> int:
     return random.randint(1, settings.AUDIT_LANES)
 
 
+# (outermost atomic block, lane) of the transaction this thread is in, if it recorded.
+_held = threading.local()
+
+
+def _forget_lane() -> None:
+    _held.lane = None
+
+
+def _lane_for_transaction() -> int:
+    """The lane this transaction already appends to, else one at random.
+
+    A transaction that records several events (retention, imports) keeps to one lane,
+    so it locks one head row: two such transactions cannot deadlock on each other's
+    heads, and a long one holds up one lane, not all. Must run inside ``atomic``.
+    """
+    outermost = transaction.get_connection().atomic_blocks[0]
+    held = getattr(_held, "lane", None)
+    if held is not None and held[0] is outermost:
+        return held[1]
+    lane = _pick_lane()
+    _held.lane = (outermost, lane)
+    transaction.on_commit(_forget_lane)  # a new transaction picks afresh
+    return lane
+
+
 def record(
     action: AuditAction | str,
     *,
@@ -100,7 +126,7 @@ def record(
     username: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain of a random lane and return it.
+    """Append one event to a lane's chain and return it.
 
     ``request`` supplies the actor and client address when given; ``username`` records
     who was named in a failed login, where there is no authenticated actor.
@@ -110,7 +136,8 @@ def record(
     obj_type, obj_id = _object_label(obj, object_type, object_id)
     client_address = getattr(request, "client_address", None) if request else None
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=_pick_lane())
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            id=_lane_for_transaction())
         event = AuditEvent(
             seq=_next_seq(),
             lane=head.id,
