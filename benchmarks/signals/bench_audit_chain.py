@@ -1,15 +1,18 @@
-"""How many audit events per second can the single chain head take? (ADR 0003/0020)
+"""How many audit events per second do the chain heads take? (ADR 0003/0024)
 
-    .venv/bin/python benchmarks/signals/bench_audit_chain.py [--threads 1 4 8 16] [--seconds 5]
+    .venv/bin/python benchmarks/signals/bench_audit_chain.py [--lanes 1 8] \
+        [--threads 1 4 8 16] [--seconds 5]
 
 Appends events with ``core.audit.record`` from N threads, each with its own PostgreSQL
-connection, for a fixed time against ``wr_signals_bench`` (made by run.py), then
-verifies the chain. Prints events/s and the per-append latency percentiles.
+connection, for a fixed time against ``wr_signals_bench`` (made by run.py), once per
+number of lanes (``AUDIT_LANES``; 1 is the single chain head), then verifies the chains.
+Prints events/s and the per-append latency percentiles.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 import threading
@@ -27,6 +30,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.signals.bench_settings"
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--lanes", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 4, 8, 16])
     parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args()
@@ -34,15 +38,17 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.db import connection
 
     from wijkregie.core import audit
     from wijkregie.core.models import User
 
     actor = User.objects.get(username="agent")
-    print("| threads | events/s | p50 ms | p99 ms |")
-    print("| ---: | ---: | ---: | ---: |")
-    for n in args.threads:
+    print("| lanes | threads | events/s | p50 ms | p99 ms |")
+    print("| ---: | ---: | ---: | ---: | ---: |")
+    for lanes, n in itertools.product(args.lanes, args.threads):
+        settings.AUDIT_LANES = lanes
         latencies: list[list[float]] = [[] for _ in range(n)]
         stop = time.perf_counter() + args.seconds
 
@@ -62,10 +68,11 @@ def main() -> None:
             thread.join()
         elapsed = time.perf_counter() - began
         flat = np.array([x for slot in latencies for x in slot]) * 1000
-        print(f"| {n} | {flat.size / elapsed:.0f} | {np.percentile(flat, 50):.1f} | "
+        print(f"| {lanes} | {n} | {flat.size / elapsed:.0f} | {np.percentile(flat, 50):.1f} | "
               f"{np.percentile(flat, 99):.1f} |")
     report = audit.verify_chain()
-    print(f"\nchain verified: {report.ok} ({report.checked} events)")
+    print(f"\nchain verified: {report.ok} ({report.checked} events in "
+          f"{len(report.lanes)} lanes)")
 
 
 if __name__ == "__main__":

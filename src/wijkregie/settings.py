@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -156,6 +157,14 @@ LOGOUT_REDIRECT_URL = "login"
 # Failed logins per account and per client address within the window before refusing.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("WIJKREGIE_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("WIJKREGIE_LOGIN_FAILURE_WINDOW", "900"))
+
+# Independent hash chains of the audit trail (ADR 0024): writers spread over the lanes'
+# head rows instead of queueing on one; 1 is the single chain of ADR 0003.
+_audit_lanes = os.environ.get("WIJKREGIE_AUDIT_LANES", "8").strip()
+if not (_audit_lanes.isdigit() and 1 <= int(_audit_lanes) <= 64):
+    raise ImproperlyConfigured(
+        f"WIJKREGIE_AUDIT_LANES must be a whole number from 1 to 64, not {_audit_lanes!r}")
+AUDIT_LANES = int(_audit_lanes)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -159,10 +159,14 @@ class AuditEvent(models.Model):
 
     ``hash`` = SHA-256 over the canonical form of this event including ``prev_hash``;
     the database refuses UPDATE and DELETE (triggers), and ``wijkregie audit verify``
-    detects any edit or removal done around them.
+    detects any edit or removal done around them. Events form independent chains, one
+    per ``lane`` (ADR 0024): ``lane_seq`` numbers an event within its lane without gaps,
+    ``seq`` identifies it across lanes and follows the order of appending.
     """
 
     seq = models.PositiveBigIntegerField(unique=True)
+    lane = models.PositiveSmallIntegerField(default=1)
+    lane_seq = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.DO_NOTHING,
                               db_constraint=False, related_name="+")
@@ -197,6 +201,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["action", "created_at"]),
             models.Index(fields=["actor_username", "action", "created_at"]),
         ]
+        constraints = [
+            models.UniqueConstraint(fields=["lane", "lane_seq"], name="core_auditevent_lane_seq"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
@@ -211,10 +218,11 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """Single row holding the last sequence number and hash.
+    """The newest position (``lane_seq``) and hash of one lane; ``id`` is the lane.
 
-    Locked (SELECT ... FOR UPDATE) while appending so that concurrent writers form
-    one chain; its copy of the last hash also reveals removal of the newest events.
+    Locked (SELECT ... FOR UPDATE) while appending so that the writers of a lane form
+    one chain; its copy of the last hash also reveals removal of the lane's newest events.
+    Lane 1 is the chain of ADR 0003, from before lanes existed.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
@@ -222,4 +230,4 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
     def __str__(self) -> str:
-        return f"audit chain head at #{self.last_seq}"
+        return f"audit lane {self.id} at position {self.last_seq}"
