@@ -135,7 +135,10 @@ def record(
         actor = request.user  # type: ignore[assignment]
     obj_type, obj_id = _object_label(obj, object_type, object_id)
     client_address = getattr(request, "client_address", None) if request else None
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction: if the append fails, the caller's
+    # work must fail with it (a read without its audit event is not allowed), and a
+    # savepoint costs two round trips on the busiest path.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             id=_lane_for_transaction())
         event = AuditEvent(
