@@ -27,11 +27,11 @@ all (total, parts) relations until nothing changes.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -48,6 +48,7 @@ __all__ = [
     "protect_total",
 ]
 
+Cell = TypeVar("Cell", bound=Hashable)
 MISSING_TEXT = "."
 SUPPRESSED_TEXT = "x"
 
@@ -341,11 +342,13 @@ def protect_total(
 
 
 def protect_hierarchy(
-    values: Mapping[str, float],
-    relations: Sequence[tuple[str, Sequence[str]]],
-    hidden: Mapping[str, HiddenCell],
-) -> dict[str, HiddenCell]:
+    values: Mapping[Cell, float],
+    relations: Sequence[tuple[Cell, Sequence[Cell]]],
+    hidden: Mapping[Cell, HiddenCell],
+) -> dict[Cell, HiddenCell]:
     """Apply :func:`protect_total` to every (total, parts) relation until stable.
+
+    Cells are named by any hashable key (area codes, row numbers).
 
     A wijk total is a part of the gemeente relation and the total of its buurten, so a
     suppression made in one relation is re-checked in the other. Hidden cells only

@@ -300,6 +300,8 @@ def _disclose(grid: FigureGrid, indicators: dict[int, Indicator], hierarchy: Hie
     """Primary disclosure per indicator (all its columns at once), then secondary
     suppression for each column with a hidden cell."""
     column_of = grid.column_index()
+    relations = [(grid.row[total], np.array([grid.row[p] for p in parts], dtype=np.int64))
+                 for total, parts in hierarchy.relations]
     by_indicator: dict[int, list[int]] = defaultdict(list)
     for index, column in enumerate(grid.columns):
         by_indicator[column[0]].append(index)
@@ -326,7 +328,7 @@ def _disclose(grid: FigureGrid, indicators: dict[int, Indicator], hierarchy: Hie
             status != ABSENT)
         for c in np.nonzero(hidden.any(axis=0))[0]:
             _secondary(grid, columns[c], weights[:, c], hidden[:, c], indicator, rule,
-                       hierarchy)
+                       relations)
 
 
 def _value_columns(grid: FigureGrid, columns: np.ndarray) -> np.ndarray:
@@ -339,52 +341,39 @@ def _value_columns(grid: FigureGrid, columns: np.ndarray) -> np.ndarray:
 
 def _secondary(grid: FigureGrid, column: int, weights: np.ndarray, hidden_rows: np.ndarray,
                indicator: Indicator, rule: disclosure.DisclosureRule,
-               hierarchy: Hierarchy) -> None:
-    """Hide more figures until no hidden one follows from a total and its parts."""
+               relations: list[tuple[int, np.ndarray]]) -> None:
+    """Hide more figures until no hidden one follows from a total and its parts.
+
+    Cells are grid rows; ``relations`` are (total row, part rows) of the hierarchy."""
     present = grid.status[:, column] != ABSENT
     additive_values = grid.value[:, column]
     if indicator.aggregation != Aggregation.SUM:
         additive_values = additive_values * weights
-    additive: dict[Place, float] = {
-        grid.places[row]: float(additive_values[row])
-        for row in np.nonzero(present & ~np.isnan(additive_values))[0]}
-    relations = [(total, parts) for total, parts in hierarchy.relations
-                 if total in additive and all(p in additive for p in parts)]
-    if not relations:
+    additive = present & ~np.isnan(additive_values)
+    usable = [(total, parts) for total, parts in relations
+              if additive[total] and additive[parts].all()]
+    if not usable:
         return
-    hidden: dict[Place, disclosure.HiddenCell] = {}
-    for row in np.nonzero(hidden_rows)[0]:
-        place = grid.places[row]
-        if place not in additive:
-            continue
+    hidden: dict[int, disclosure.HiddenCell] = {}
+    for row in np.nonzero(hidden_rows & additive)[0].tolist():
         if indicator.aggregation != Aggregation.SUM:
             # Bounds such as "< 5" concern the value, not value × weight: unbounded.
-            hidden[place] = disclosure.HiddenCell()
+            hidden[row] = disclosure.HiddenCell()
         else:
             shown = disclosure.Disclosed(
                 None, grid.shown_text[row, column],
                 disclosure.STATUS_CODES[grid.shown_status[row, column]])
-            hidden[place] = disclosure.HiddenCell.from_disclosed(shown, rule)
-    values = {_code(p): max(v, 0.0) for p, v in additive.items()}
+            hidden[row] = disclosure.HiddenCell.from_disclosed(shown, rule)
+    values = dict(enumerate(np.maximum(np.where(additive, additive_values, 0.0), 0.0).tolist()))
     protected = disclosure.protect_hierarchy(
-        values, [(_code(t), [_code(p) for p in parts]) for t, parts in relations],
-        {_code(p): cell for p, cell in hidden.items()})
-    for code, cell in protected.items():
-        row = grid.row[_place(code)]
+        values, [(total, parts.tolist()) for total, parts in usable], hidden)
+    for row, cell in protected.items():
         status = grid.shown_status[row, column]
         unbounded = cell == disclosure.HiddenCell()
         if status == _SHOWN or (unbounded and status == _BOUNDED):
             grid.shown_value[row, column] = np.nan
             grid.shown_text[row, column] = disclosure.SUPPRESSED_TEXT
             grid.shown_status[row, column] = _SUPPRESSED
-
-
-def _code(place: Place) -> str:
-    return f"{place[0]}{place[1]}"
-
-
-def _place(code: str) -> Place:
-    return code[0], int(code[1:])
 
 
 def _rows(grid: FigureGrid) -> Iterator[tuple[object, ...]]:
