@@ -33,9 +33,15 @@ def rules(draw: st.DrawFn) -> DisclosureRule:
 
 
 # Decimal ties (2.675, 0.125, 12.5) and plain floats of every size and sign.
-ties = st.builds(lambda n, d: n / 10**d, st.integers(-10**7, 10**7), st.integers(0, 4))
-values = st.none() | ties | st.floats(allow_nan=False, allow_infinity=False,
-                                       min_value=-1e12, max_value=1e12) | st.floats(-1, 1)
+ties = st.builds(lambda n, d: n / 10**d, st.integers(-10**7, 10**7), st.integers(0, 5))
+# Exact halves and their float neighbours: where float and Decimal rounding part ways.
+halves = st.builds(
+    lambda odd, d, step: float(np.nextafter(odd * 5 / 10 ** (d + 1),
+                                            odd * 5 / 10 ** (d + 1) + step)),
+    st.integers(-10**7, 10**7).map(lambda n: 2 * n + 1), st.integers(0, 4),
+    st.sampled_from([0.0, 1.0, -1.0]))
+values = st.none() | ties | halves | st.floats(
+    allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12) | st.floats(-1, 1)
 
 
 def _same(left: float | None, right: float | None) -> bool:

@@ -200,7 +200,8 @@ def apply_array(rule: DisclosureRule, values: np.ndarray,
     unknown, so the minimum cannot be checked) where :func:`apply` refuses.
 
     Rounding runs in floats; cells within a hair of a rounding tie (2.675 is stored as
-    2.67499…) are handed to :func:`apply` itself, so the Decimal rule stays the only one.
+    2.67499…) are settled exactly (:func:`_settle_ties`) or, with a ``rounding_base``,
+    handed to :func:`apply` itself. The property test in tests/figures compares both.
     """
     values = np.asarray(values, dtype=float)
     statuses = np.full(values.shape, _SHOWN, dtype=np.int8)
@@ -251,9 +252,31 @@ def _round_array(values: np.ndarray, base: float | None, decimals: int
         scaled = values * 10.0 ** decimals
         unsure |= _near_tie(scaled)
         rounded = _half_up(scaled) / 10.0 ** decimals
+        if base is None:
+            _settle_ties(values, scaled, decimals, rounded, unsure)
     if decimals == 0:
         rounded = rounded + 0.0  # -0.0 -> 0.0: the reference returns the int 0
     return rounded, unsure
+
+
+def _settle_ties(values: np.ndarray, scaled: np.ndarray, decimals: int, rounded: np.ndarray,
+                 unsure: np.ndarray) -> None:
+    """Round cells near a tie T = odd / (2·10^decimals) as Decimal(str(v)) would.
+
+    With f the float nearest to T: str(v) (the shortest decimal that reads back as v) is
+    T exactly when v == f, so the tie rounds away from zero; otherwise str(v) lies on the
+    same side of T as v does of f. Exact while T's digits fit a float (|scaled| < 1e7).
+    Settled cells leave ``unsure``; the rest still go through Decimal.
+    """
+    twice = np.rint(np.abs(scaled) * 2)
+    near = unsure & np.isfinite(values) & (np.abs(scaled) < 1e7) & (twice % 2 == 1)
+    if decimals > 15 or not near.any():
+        return
+    twice = twice[near]
+    tie = twice / (2 * 10.0 ** decimals)
+    magnitude = np.where(np.abs(values[near]) >= tie, (twice + 1) / 2, (twice - 1) / 2)
+    rounded[near] = np.copysign(magnitude, values[near]) / 10.0 ** decimals
+    unsure &= ~near
 
 
 def _half_up(values: np.ndarray) -> np.ndarray:
