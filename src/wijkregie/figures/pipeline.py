@@ -40,7 +40,7 @@ from wijkregie.figures.aggregation import (
     PartValues,
     aggregate,
 )
-from wijkregie.figures.bulk import insert_observations
+from wijkregie.figures.bulk import insert_observations, insert_rows
 from wijkregie.figures.models import Aggregation, CityStatistic, Indicator, Observation
 
 # Keys of places: ("A", area id) or ("P", programme area id).
@@ -412,12 +412,13 @@ def _store_statistics(municipality: Municipality, grid: FigureGrid,
             column = grid.shown_value[rows, index]
             values = column[~np.isnan(column)]
             if len(values) >= 2:
-                stats.append(CityStatistic(
-                    indicator_id=indicator_id, municipality=municipality, year=year,
-                    level=level, mean=float(values.mean()), sd=float(values.std()),
-                    n=len(values)))
+                stats.append((indicator_id, municipality.pk, year, str(level),
+                              float(values.mean()), float(values.std()), len(values)))
                 break
-    CityStatistic.objects.bulk_create(stats, batch_size=2000)
+    insert_rows(CityStatistic, _STATISTIC_COLUMNS, stats)
+
+
+_STATISTIC_COLUMNS = ("indicator_id", "municipality_id", "year", "level", "mean", "sd", "n")
 
 
 def store_national_statistics(indicator_ids: list[int]) -> None:
