@@ -26,7 +26,13 @@ from wijkregie.figures.aggregation import (
     aggregate,
 )
 from wijkregie.figures.models import Aggregation, CityStatistic, Indicator, Observation
-from wijkregie.figures.pipeline import Column, Hierarchy, Place, _hierarchy
+from wijkregie.figures.pipeline import (
+    Column,
+    Hierarchy,
+    Place,
+    _hierarchy,
+    refresh_municipality,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +50,6 @@ class Figure:
     shown_value: float | None = None
     shown_text: str = "."
     shown_status: str = "missing"
-
 
 
 def _load(scope: Q) -> dict[Column, dict[Place, Figure]]:
@@ -292,8 +297,6 @@ def test_hand_made_town_with_hidden_cells_equals_the_per_figure_pipeline():
     deliver(town, rate, [0.05, 12.25, 2.45, -0.04])
     grade = indicator("cijfer", Aggregation.NONE, disclosure={"decimals": 1})
     deliver(town, grade, [7.25, 6.95, None, 8.05])
-    from wijkregie.figures.pipeline import refresh_municipality
-
     refresh_municipality(town.municipality)
     stored = _assert_same(town.municipality)
     statuses = set(Observation.objects.values_list("shown_status", flat=True))
@@ -305,3 +308,11 @@ def test_demo_towns_equal_the_per_figure_pipeline(demo):
         assert Observation.objects.filter(area__municipality=municipality,
                                           shown_status="suppressed").exists()
         _assert_same(municipality)
+
+
+def test_municipality_without_figures_stores_nothing():
+    town = build_town()
+    count = indicator("meldingen")
+    assert refresh_municipality(town.municipality, [count]) == 0
+    assert not Observation.objects.exists()
+    assert not CityStatistic.objects.exists()

@@ -75,10 +75,11 @@ class FigureGrid:
     shown_value: np.ndarray = field(init=False)
     shown_text: np.ndarray = field(init=False)
     shown_status: np.ndarray = field(init=False)
+    row: dict[Place, int] = field(init=False)  # place -> row number
 
     def __post_init__(self) -> None:
         shape = (len(self.places), len(self.columns))
-        if self.value.shape != shape or self.status.shape != shape:
+        if not self.value.shape == self.status.shape == self.derived.shape == shape:
             raise ValueError(f"figure arrays must be places × columns {shape}")
         self.row = {place: index for index, place in enumerate(self.places)}
         self.shown_value = np.full(shape, np.nan)
