@@ -62,7 +62,6 @@ def _load(scope: Q) -> dict[Column, dict[Place, Figure]]:
     return figures
 
 
-
 def _derive(figures: dict[Column, dict[Place, Figure]], indicators: dict[int, Indicator],
             hierarchy: Hierarchy) -> None:
     """Aggregate buurten to every total of the hierarchy that has no own figure."""
@@ -217,14 +216,12 @@ def _place(code: str) -> Place:
     return code[0], int(code[1:])
 
 
-
 def _rows(figures: dict[Column, dict[Place, Figure]]) -> Iterable[tuple[object, ...]]:
     for (indicator_id, year, month), by_place in figures.items():
         for (kind, pk), f in by_place.items():
             yield (indicator_id, pk if kind == "A" else None, pk if kind == "P" else None,
                    year, month, f.value, f.status, f.derived, f.shown_value, f.shown_text,
                    f.shown_status)
-
 
 
 def _statistics(figures: dict[Column, dict[Place, Figure]], hierarchy: Hierarchy
