@@ -1,25 +1,38 @@
-"""Fast bulk writes of observations (hundreds of thousands of rows per municipality).
+"""Fast bulk writes of observations (hundreds of thousands of rows per municipality) and
+other rows the figures pipeline stores in bulk.
 
 Django's ``bulk_create`` builds a model instance per row; for figures at national
-scale that dominates. PostgreSQL gets ``COPY``, SQLite a plain ``executemany``.
+scale that dominates. PostgreSQL gets ``COPY``, SQLite a plain ``executemany`` with a
+larger page cache while it runs (several B-trees per row; memory only, no effect on
+durability, restored afterwards).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
+from django.db.models import Model
 
 from wijkregie.figures.models import Observation
 
+SQLITE_BULK_CACHE_KIB = 256 * 1024
 COLUMNS = ("indicator_id", "area_id", "programme_area_id", "year", "month", "value", "status",
            "derived", "shown_value", "shown_text", "shown_status")
-Row = Sequence[object]  # values in COLUMNS order
+Row = Sequence[object]  # values in the order of the column names (COLUMNS for observations)
 
 
 def insert_observations(rows: Iterable[Row]) -> int:
-    table = Observation._meta.db_table
-    columns = ", ".join(COLUMNS)
+    return insert_rows(Observation, COLUMNS, rows)
+
+
+def insert_rows(model: type[Model], column_names: Sequence[str], rows: Iterable[Row]) -> int:
+    """Insert plain value rows (``column_names`` order, db column names) into ``model``'s
+    table: no model instances, no signals."""
+    table = model._meta.db_table
+    columns = ", ".join(column_names)
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -28,16 +41,23 @@ def insert_observations(rows: Iterable[Row]) -> int:
                     copy.write_row(row)
                     count += 1
         else:
-            batch: list[Row] = []
-            sql = (f"INSERT INTO {table} ({columns}) "
-                   f"VALUES ({', '.join(['%s'] * len(COLUMNS))})")
-            for row in rows:
-                batch.append(row)
-                if len(batch) == 20_000:
-                    cursor.executemany(sql, batch)
-                    count += len(batch)
-                    batch = []
-            if batch:
-                cursor.executemany(sql, batch)
-                count += len(batch)
+            cursor.execute("PRAGMA cache_size")
+            previous = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}")
+            try:
+                count = _executemany(cursor, table, column_names, rows)
+            finally:
+                cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+    return count
+
+
+def _executemany(cursor: CursorWrapper, table: str, column_names: Sequence[str],
+                 rows: Iterable[Row]) -> int:
+    sql = (f"INSERT INTO {table} ({', '.join(column_names)}) "
+           f"VALUES ({', '.join(['%s'] * len(column_names))})")
+    count = 0
+    remaining = iter(rows)
+    while batch := list(itertools.islice(remaining, 20_000)):
+        cursor.executemany(sql, batch)
+        count += len(batch)
     return count

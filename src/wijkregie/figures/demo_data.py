@@ -7,7 +7,6 @@ disclosure rules.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import replace
 
 import numpy as np
@@ -24,7 +23,11 @@ from wijkregie.figures.demo_catalogue import (
     DemoIndicator,
 )
 from wijkregie.figures.models import Aggregation, BenchmarkMethod, Indicator, Kind
-from wijkregie.figures.pipeline import Figure, refresh_municipality
+from wijkregie.figures.pipeline import (
+    FigureGrid,
+    refresh_municipality,
+    store_national_statistics,
+)
 
 DEMO_YEARS = tuple(range(2015, 2025))
 DEMO_SOURCE = "Synthetische demodata (gegenereerd, geen echte cijfers)"
@@ -134,12 +137,12 @@ def build_figures(context: DemoContext) -> None:
             level = spec.level + spec.deprivation * deprivation[:, None] + trend
             values[spec.key] = _clip(spec, level + rng.normal(0, spec.noise, (n, len(years))))
         values["woninginbraak"] = rng.poisson(values["woninginbraak_rate"] * inhabitants / 1000)
-        delivered: dict[tuple[int, int, int], dict[tuple[str, int], Figure]] = defaultdict(dict)
-        for spec in catalogue:
-            decimals = 0 if spec.shape == COUNT else 2
-            table = np.round(values[spec.key], decimals)
-            for y, year in enumerate(DEMO_YEARS):
-                column = delivered[(indicators[spec.key].pk, year, 0)]
-                for b, buurt in enumerate(buurten):
-                    column[("A", buurt)] = Figure(float(table[b, y]), "value", False)
-        refresh_municipality(municipality, indicators.values(), delivered)
+        columns = [(indicators[spec.key].pk, year, 0) for spec in catalogue
+                   for year in DEMO_YEARS]
+        table = np.hstack([np.round(values[spec.key], 0 if spec.shape == COUNT else 2)
+                           for spec in catalogue])  # buurten × (indicator, year)
+        delivered = FigureGrid.delivered([("A", b) for b in buurten], columns, table)
+        refresh_municipality(municipality, indicators.values(), delivered,
+                             national_statistics=False)
+    # Once, not after every town: each run reads the gemeente figures of all towns.
+    store_national_statistics([indicator.pk for indicator in indicators.values()])

@@ -27,23 +27,28 @@ all (total, parts) relations until nothing changes.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
+
+import numpy as np
 
 __all__ = [
     "Disclosed",
+    "DisclosedArray",
     "DisclosureRule",
     "DisclosureStatus",
     "HiddenCell",
     "apply",
+    "apply_array",
     "feasible_interval",
     "protect_hierarchy",
     "protect_total",
 ]
 
+Cell = TypeVar("Cell", bound=Hashable)
 MISSING_TEXT = "."
 SUPPRESSED_TEXT = "x"
 
@@ -113,27 +118,32 @@ def apply(rule: DisclosureRule, value: float | None, denominator: float | None =
             raise ValueError("this rule needs the denominator (population) of the figure")
         if denominator < rule.min_denominator:
             return Disclosed(None, SUPPRESSED_TEXT, DisclosureStatus.SUPPRESSED)
+    small, upper, lower = _bound_texts(rule)
     threshold = rule.small_count_threshold
     if threshold is not None and 0 < value < threshold:
-        return _bounded(f"< {threshold}", rule.unit)
+        return Disclosed(None, small, DisclosureStatus.BOUNDED)
     if rule.upper_percent is not None and value > rule.upper_percent:
-        return _bounded(
-            f"> {format_number(rule.upper_percent, _decimals_of(rule.upper_percent))}",
-            rule.unit or "%",
-        )
+        return Disclosed(None, upper, DisclosureStatus.BOUNDED)
     if rule.lower_percent is not None and value < rule.lower_percent:
-        return _bounded(
-            f"< {format_number(rule.lower_percent, _decimals_of(rule.lower_percent))}",
-            rule.unit or "%",
-        )
+        return Disclosed(None, lower, DisclosureStatus.BOUNDED)
     shown = _round_to_base(value, rule.rounding_base, rule.decimals)
     return Disclosed(
         shown, _with_unit(format_number(shown, rule.decimals), rule.unit), DisclosureStatus.SHOWN
     )
 
 
-def _bounded(text: str, unit: str) -> Disclosed:
-    return Disclosed(None, _with_unit(text, unit), DisclosureStatus.BOUNDED)
+def _bound_texts(rule: DisclosureRule) -> tuple[str, str, str]:
+    """Display texts of the small-count, upper and lower bounds (shared by both paths)."""
+    small = upper = lower = ""
+    if rule.small_count_threshold is not None:
+        small = _with_unit(f"< {rule.small_count_threshold}", rule.unit)
+    if rule.upper_percent is not None:
+        bound = format_number(rule.upper_percent, _decimals_of(rule.upper_percent))
+        upper = _with_unit(f"> {bound}", rule.unit or "%")
+    if rule.lower_percent is not None:
+        bound = format_number(rule.lower_percent, _decimals_of(rule.lower_percent))
+        lower = _with_unit(f"< {bound}", rule.unit or "%")
+    return small, upper, lower
 
 
 def _round_to_base(value: float, base: float | None, decimals: int) -> float:
@@ -150,8 +160,10 @@ def _round_to_base(value: float, base: float | None, decimals: int) -> float:
 
 def format_number(value: float, decimals: int) -> str:
     """Dutch notation: 25.845 and 12,5 (thousands point, decimal comma)."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"{value:,.{decimals}f}".translate(_DUTCH)
+
+
+_DUTCH = str.maketrans({",": ".", ".": ","})
 
 
 def _decimals_of(bound: float) -> int:
@@ -160,6 +172,131 @@ def _decimals_of(bound: float) -> int:
 
 def _with_unit(text: str, unit: str) -> str:
     return f"{text} {unit}" if unit else text
+
+
+# --- the same rules over arrays ------------------------------------------------------------
+
+STATUS_CODES: tuple[DisclosureStatus, ...] = tuple(DisclosureStatus)  # index = array code
+_SHOWN, _BOUNDED, _SUPPRESSED, _MISSING = range(4)
+# Float rounding is trusted only this far (relative) from a .5 tie; closer cells, and
+# cells too large for exact float integers, go through the Decimal reference.
+_TIE_MARGIN = 1e-9
+
+
+@dataclass(frozen=True)
+class DisclosedArray:
+    """:class:`Disclosed` for many figures: NaN value where no number is shown, texts as
+    an object array, statuses as indexes into :data:`STATUS_CODES`."""
+
+    values: np.ndarray
+    texts: np.ndarray
+    statuses: np.ndarray
+
+
+def apply_array(rule: DisclosureRule, values: np.ndarray,
+                denominators: np.ndarray | None = None) -> DisclosedArray:
+    """:func:`apply` for every element of ``values`` (NaN = no value), with identical
+    results; a NaN denominator under ``min_denominator`` suppresses (the population is
+    unknown, so the minimum cannot be checked) where :func:`apply` refuses.
+
+    Rounding runs in floats; cells within a hair of a rounding tie (2.675 is stored as
+    2.67499…) are settled exactly (:func:`_settle_ties`) or, with a ``rounding_base``,
+    handed to :func:`apply` itself. The property test in tests/figures compares both.
+    """
+    values = np.asarray(values, dtype=float)
+    statuses = np.full(values.shape, _SHOWN, dtype=np.int8)
+    texts = np.empty(values.shape, dtype=object)
+    small, upper, lower = _bound_texts(rule)
+    missing = np.isnan(values)
+    undecided = ~missing
+    statuses[missing], texts[missing] = _MISSING, MISSING_TEXT
+    if rule.min_denominator is not None:
+        if denominators is None:
+            raise ValueError("this rule needs the denominator (population) of the figure")
+        denominators = np.asarray(denominators, dtype=float)
+        with np.errstate(invalid="ignore"):
+            low = undecided & ~(denominators >= rule.min_denominator)  # NaN: unknown
+        statuses[low], texts[low] = _SUPPRESSED, SUPPRESSED_TEXT
+        undecided &= ~low
+    for bound, text, hit in (
+        (rule.small_count_threshold, small, lambda v, t: (v > 0) & (v < t)),
+        (rule.upper_percent, upper, np.greater),
+        (rule.lower_percent, lower, np.less),
+    ):
+        if bound is not None:
+            bounded = undecided & hit(values, bound)
+            statuses[bounded], texts[bounded] = _BOUNDED, text
+            undecided &= ~bounded
+    shown = np.full(values.shape, np.nan)
+    rounded, exact = _round_array(values[undecided], rule.rounding_base, rule.decimals)
+    shown[undecided] = rounded
+    texts[undecided] = _format_array(rounded, rule)
+    tie = np.zeros(values.shape, dtype=bool)
+    tie[undecided] = exact
+    for index in zip(*np.nonzero(tie), strict=True):  # rare: near a tie, or not finite
+        denominator = float(denominators[index]) if denominators is not None else None
+        disclosed = apply(rule, float(values[index]), denominator)
+        shown[index], texts[index] = disclosed.value, disclosed.display_text
+    return DisclosedArray(shown, texts, statuses)
+
+
+def _round_array(values: np.ndarray, base: float | None, decimals: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Float version of :func:`_round_to_base` and the mask of cells it cannot vouch for."""
+    unsure = ~np.isfinite(values) | (decimals > 15)
+    with np.errstate(invalid="ignore", over="ignore"):
+        if base is not None:
+            steps = values / base
+            unsure |= _near_tie(steps)
+            values = _half_up(steps) * base
+        scaled = values * 10.0 ** decimals
+        unsure |= _near_tie(scaled)
+        rounded = _half_up(scaled) / 10.0 ** decimals
+        if base is None:
+            _settle_ties(values, scaled, decimals, rounded, unsure)
+    if decimals == 0:
+        rounded = rounded + 0.0  # -0.0 -> 0.0: the reference returns the int 0
+    return rounded, unsure
+
+
+def _settle_ties(values: np.ndarray, scaled: np.ndarray, decimals: int, rounded: np.ndarray,
+                 unsure: np.ndarray) -> None:
+    """Round cells near a tie T = odd / (2·10^decimals) as Decimal(str(v)) would.
+
+    With f the float nearest to T: str(v) (the shortest decimal that reads back as v) is
+    T exactly when v == f, so the tie rounds away from zero; otherwise str(v) lies on the
+    same side of T as v does of f. Exact while T's digits fit a float (|scaled| < 1e7).
+    Settled cells leave ``unsure``; the rest still go through Decimal.
+    """
+    twice = np.rint(np.abs(scaled) * 2)
+    near = unsure & np.isfinite(values) & (np.abs(scaled) < 1e7) & (twice % 2 == 1)
+    if decimals > 15 or not near.any():
+        return
+    twice = twice[near]
+    tie = twice / (2 * 10.0 ** decimals)
+    magnitude = np.where(np.abs(values[near]) >= tie, (twice + 1) / 2, (twice - 1) / 2)
+    rounded[near] = np.copysign(magnitude, values[near]) / 10.0 ** decimals
+    unsure &= ~near
+
+
+def _half_up(values: np.ndarray) -> np.ndarray:
+    return np.copysign(np.floor(np.abs(values) + 0.5), values)
+
+
+def _near_tie(values: np.ndarray) -> np.ndarray:
+    magnitude = np.abs(values)
+    fraction = magnitude - np.floor(magnitude)
+    return ~(np.abs(fraction - 0.5) > _TIE_MARGIN * np.maximum(magnitude, 1.0))
+
+
+def _format_array(values: np.ndarray, rule: DisclosureRule) -> np.ndarray:
+    """:func:`format_number` plus unit, once per distinct value (bit pattern: keeps -0.0)."""
+    if not values.size:
+        return np.empty(0, dtype=object)
+    distinct, inverse = np.unique(values.view(np.int64), return_inverse=True)
+    texts = [_with_unit(format_number(value, rule.decimals), rule.unit)
+             for value in distinct.view(np.float64).tolist()]
+    return np.array(texts, dtype=object)[inverse.reshape(values.shape)]
 
 
 # --- secondary suppression ---------------------------------------------------------------
@@ -228,11 +365,13 @@ def protect_total(
 
 
 def protect_hierarchy(
-    values: Mapping[str, float],
-    relations: Sequence[tuple[str, Sequence[str]]],
-    hidden: Mapping[str, HiddenCell],
-) -> dict[str, HiddenCell]:
+    values: Mapping[Cell, float],
+    relations: Sequence[tuple[Cell, Sequence[Cell]]],
+    hidden: Mapping[Cell, HiddenCell],
+) -> dict[Cell, HiddenCell]:
     """Apply :func:`protect_total` to every (total, parts) relation until stable.
+
+    Cells are named by any hashable key (area codes, row numbers).
 
     A wijk total is a part of the gemeente relation and the total of its buurten, so a
     suppression made in one relation is re-checked in the other. Hidden cells only

@@ -126,10 +126,12 @@ class Observation(models.Model):
     these, so a suppressed value never leaves the database.
     """
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE,
+    # No single-column indexes on indicator and area: the composite indexes below start
+    # with them, and every index is one more B-tree per row in a bulk load of millions.
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, db_index=False,
                                   related_name="observations")
     area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="observations")
+                             db_index=False, related_name="observations")
     programme_area = models.ForeignKey(ProgrammeArea, null=True, blank=True,
                                        on_delete=models.CASCADE, related_name="observations")
     year = models.PositiveSmallIntegerField()

@@ -12,14 +12,19 @@
    statistics the benchmark colours use, computed from shown figures only (a mean over
    all buurten including a hidden one would reveal it).
 
+The figures of one municipality live in a :class:`FigureGrid` (places × columns numpy
+arrays): derivation, primary disclosure (:func:`disclosure.apply_array`, equal to
+:func:`disclosure.apply` figure by figure), statistics and the insert work on whole
+columns; only columns with hidden cells go through secondary suppression one by one.
+
 Everything downstream — pages, maps, exports, API — reads only the disclosed figures.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import transaction
@@ -35,24 +40,74 @@ from wijkregie.figures.aggregation import (
     PartValues,
     aggregate,
 )
-from wijkregie.figures.bulk import insert_observations
+from wijkregie.figures.bulk import insert_observations, insert_rows
 from wijkregie.figures.models import Aggregation, CityStatistic, Indicator, Observation
 
 # Keys of places: ("A", area id) or ("P", programme area id).
 Place = tuple[str, int]
 Column = tuple[int, int, int]  # indicator id, year, month
+# Grid status codes: PartStatus (ok / suppressed / missing) plus "no figure here".
+ABSENT = 3
+_STATUS_NAMES = np.array(["value", "suppressed", "missing"], dtype=object)  # by PartStatus
 _STATUS_CODE = {"value": PartStatus.OK, "suppressed": PartStatus.SUPPRESSED,
                 "missing": PartStatus.MISSING}
+_SHOWN_NAMES = np.array([str(s) for s in disclosure.STATUS_CODES], dtype=object)
+_SHOWN = disclosure.STATUS_CODES.index(disclosure.DisclosureStatus.SHOWN)
+_BOUNDED = disclosure.STATUS_CODES.index(disclosure.DisclosureStatus.BOUNDED)
+_SUPPRESSED = disclosure.STATUS_CODES.index(disclosure.DisclosureStatus.SUPPRESSED)
+_MISSING = disclosure.STATUS_CODES.index(disclosure.DisclosureStatus.MISSING)
 
 
 @dataclass
-class Figure:
-    value: float | None
-    status: str  # value / suppressed / missing
-    derived: bool
-    shown_value: float | None = None
-    shown_text: str = "."
-    shown_status: str = "missing"
+class FigureGrid:
+    """The figures of one municipality: places (rows) × columns, as arrays.
+
+    ``value`` is the delivered or derived number (NaN: none), ``status`` a PartStatus code
+    or :data:`ABSENT`; the ``shown_*`` arrays hold the disclosed figure once computed
+    (``shown_status`` indexes :data:`disclosure.STATUS_CODES`).
+    """
+
+    places: list[Place]
+    columns: list[Column]
+    value: np.ndarray
+    status: np.ndarray
+    derived: np.ndarray
+    shown_value: np.ndarray = field(init=False)
+    shown_text: np.ndarray = field(init=False)
+    shown_status: np.ndarray = field(init=False)
+    row: dict[Place, int] = field(init=False)  # place -> row number
+
+    def __post_init__(self) -> None:
+        shape = (len(self.places), len(self.columns))
+        if not self.value.shape == self.status.shape == self.derived.shape == shape:
+            raise ValueError(f"figure arrays must be places × columns {shape}")
+        self.row = {place: index for index, place in enumerate(self.places)}
+        self.shown_value = np.full(shape, np.nan)
+        self.shown_text = np.full(shape, disclosure.MISSING_TEXT, dtype=object)
+        self.shown_status = np.full(shape, _MISSING, dtype=np.int8)
+
+    @classmethod
+    def delivered(cls, places: Sequence[Place], columns: Sequence[Column],
+                  values: np.ndarray) -> FigureGrid:
+        """Delivered figures, one for every place and column (NaN: missing)."""
+        values = np.asarray(values, dtype=float)
+        status = np.where(np.isnan(values), PartStatus.MISSING, PartStatus.OK).astype(np.int8)
+        return cls(list(places), list(columns), values, status, np.zeros(values.shape, bool))
+
+    def with_places(self, places: Sequence[Place]) -> FigureGrid:
+        """The same figures over ``places`` (plus any of ours not among them)."""
+        order = list(dict.fromkeys([*places, *self.places]))
+        rows = np.array([self.row.get(place, -1) for place in order])
+        have = rows >= 0
+        shape = (len(order), len(self.columns))
+        value, status = np.full(shape, np.nan), np.full(shape, ABSENT, dtype=np.int8)
+        derived = np.zeros(shape, dtype=bool)
+        value[have], status[have] = self.value[rows[have]], self.status[rows[have]]
+        derived[have] = self.derived[rows[have]]
+        return FigureGrid(order, list(self.columns), value, status, derived)
+
+    def column_index(self) -> dict[Column, int]:
+        return {column: index for index, column in enumerate(self.columns)}
 
 
 @dataclass(frozen=True)
@@ -61,29 +116,48 @@ class Hierarchy:
     relations: tuple[tuple[Place, tuple[Place, ...]], ...]  # (total, its parts)
     levels: dict[int, str]
 
+    def places(self) -> list[Place]:
+        programme = dict.fromkeys(t for t, _ in self.relations if t[0] == "P")
+        return [("A", pk) for pk in sorted(self.levels)] + sorted(programme)
+
 
 def refresh_municipality(municipality: Municipality,
                          indicators: Iterable[Indicator] | None = None,
-                         delivered: dict[Column, dict[Place, Figure]] | None = None) -> int:
+                         delivered: FigureGrid | None = None, *,
+                         national_statistics: bool = True) -> int:
     """Recompute derived and disclosed figures; returns the number of figures stored.
 
     ``delivered`` replaces the delivered figures of these indicators (a generator or an
     importer that already holds them); by default they are read from the database.
+    A caller refreshing many municipalities in a row may pass
+    ``national_statistics=False`` and call :func:`store_national_statistics` once after.
     """
     indicator_map = _with_related(indicators)
     hierarchy = _hierarchy(municipality)
     with transaction.atomic():
-        scope = (Q(area__municipality=municipality)
-                 | Q(programme_area__municipality=municipality)) & Q(
-            indicator_id__in=list(indicator_map))
-        figures = delivered if delivered is not None else _load(scope)
-        _derive(figures, indicator_map, hierarchy)
-        _disclose(figures, indicator_map, hierarchy)
-        Observation.objects.filter(scope).delete()
-        stored = insert_observations(_rows(figures))
-        _store_statistics(municipality, figures, indicator_map, hierarchy)
-        _store_national_statistics(list(indicator_map))
+        scopes = _scopes(municipality, hierarchy, list(indicator_map))
+        grid = (delivered if delivered is not None else _load(scopes)).with_places(
+            hierarchy.places())
+        _derive(grid, indicator_map, hierarchy)
+        _disclose(grid, indicator_map, hierarchy)
+        for scope in scopes:
+            Observation.objects.filter(scope).delete()
+        stored = insert_observations(_rows(grid))
+        _store_statistics(municipality, grid, indicator_map, hierarchy)
+        if national_statistics:
+            store_national_statistics(list(indicator_map))
     return stored
+
+
+def _scopes(municipality: Municipality, hierarchy: Hierarchy, indicator_ids: list[int]
+            ) -> list[Q]:
+    """The municipality's observations of these indicators, as one filter per place kind:
+    by area / programme area ids so that the database walks the area index instead of
+    every observation of the indicators (one OR over two joins defeats the index)."""
+    programme_areas = list(ProgrammeArea.objects.filter(municipality=municipality)
+                           .values_list("id", flat=True))
+    return [Q(area_id__in=sorted(hierarchy.levels), indicator_id__in=indicator_ids),
+            Q(programme_area_id__in=programme_areas, indicator_id__in=indicator_ids)]
 
 
 def _with_related(indicators: Iterable[Indicator] | None) -> dict[int, Indicator]:
@@ -125,28 +199,36 @@ def _merge_programme_relations(relations: list[tuple[Place, tuple[Place, ...]]]
     return [(total, tuple(sorted(set(parts)))) for total, parts in merged.items()]
 
 
-def _load(scope: Q) -> dict[Column, dict[Place, Figure]]:
-    figures: dict[Column, dict[Place, Figure]] = defaultdict(dict)
-    rows = Observation.objects.filter(scope, derived=False).values_list(
-        "indicator_id", "year", "month", "area_id", "programme_area_id", "value", "status")
-    for indicator_id, year, month, area_id, pa_id, value, status in rows.iterator(10_000):
+def _load(scopes: list[Q]) -> FigureGrid:
+    rows = [row for scope in scopes for row in Observation.objects.filter(
+        scope, derived=False).values_list(
+        "indicator_id", "year", "month", "area_id", "programme_area_id", "value", "status"
+    ).iterator(10_000)]
+    places = list(dict.fromkeys(("A", r[3]) if r[3] is not None else ("P", r[4]) for r in rows))
+    columns = list(dict.fromkeys((r[0], r[1], r[2]) for r in rows))
+    row_of = {place: index for index, place in enumerate(places)}
+    column_of = {column: index for index, column in enumerate(columns)}
+    shape = (len(places), len(columns))
+    value, status = np.full(shape, np.nan), np.full(shape, ABSENT, dtype=np.int8)
+    for indicator_id, year, month, area_id, pa_id, number, state in rows:
         place = ("A", area_id) if area_id is not None else ("P", pa_id)
-        figures[(indicator_id, year, month)][place] = Figure(value, status, False)
-    return figures
+        cell = row_of[place], column_of[(indicator_id, year, month)]
+        value[cell] = np.nan if number is None else number
+        status[cell] = _STATUS_CODE[state]
+    return FigureGrid(places, columns, value, status, np.zeros(shape, dtype=bool))
 
 
-def _derive(figures: dict[Column, dict[Place, Figure]], indicators: dict[int, Indicator],
-            hierarchy: Hierarchy) -> None:
+def _derive(grid: FigureGrid, indicators: dict[int, Indicator], hierarchy: Hierarchy) -> None:
     """Aggregate buurten to every total of the hierarchy that has no own figure."""
     totals = [(total, parts) for total, parts in hierarchy.relations
               if all(p[0] == "A" and hierarchy.levels.get(p[1]) == AreaLevel.BUURT
                      for p in parts)]
-    _aggregate_level(figures, indicators, hierarchy.buurten, totals)
+    _aggregate_level(grid, indicators, hierarchy.buurten, totals)
     # Totals above wijken (the gemeente) aggregate the buurten below their wijken.
     upper = [(total, tuple(("A", b) for w in parts for b in _children_of(w, hierarchy)))
              for total, parts in hierarchy.relations
              if total[0] == "A" and hierarchy.levels.get(total[1]) == AreaLevel.GEMEENTE]
-    _aggregate_level(figures, indicators, hierarchy.buurten, upper)
+    _aggregate_level(grid, indicators, hierarchy.buurten, upper)
 
 
 def _children_of(place: Place, hierarchy: Hierarchy) -> tuple[int, ...]:
@@ -156,8 +238,8 @@ def _children_of(place: Place, hierarchy: Hierarchy) -> tuple[int, ...]:
     return ()
 
 
-def _aggregate_level(figures: dict[Column, dict[Place, Figure]],
-                     indicators: dict[int, Indicator], buurten: tuple[int, ...],
+def _aggregate_level(grid: FigureGrid, indicators: dict[int, Indicator],
+                     buurten: tuple[int, ...],
                      totals: list[tuple[Place, tuple[Place, ...]]]) -> None:
     """Aggregate all columns of one rule at once (buurten x columns matrices)."""
     if not buurten or not totals:
@@ -168,159 +250,179 @@ def _aggregate_level(figures: dict[Column, dict[Place, Figure]],
     if not pairs:
         return
     groups = GroupMembership.from_pairs([str(b) for b in buurten], pairs)
-    group_places = [(code[0], int(code[1:])) for code in groups.group_codes]
-    by_rule: dict[tuple[str, int | None], list[Column]] = defaultdict(list)
-    for column, by_place in figures.items():
+    group_rows = np.array([grid.row[(code[0], int(code[1:]))] for code in groups.group_codes])
+    buurt_rows = np.array([grid.row[("A", b)] for b in buurten])
+    has_buurt = (grid.status[buurt_rows] != ABSENT).any(axis=0)
+    column_of = grid.column_index()
+    by_rule: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+    for index, column in enumerate(grid.columns):
         indicator = indicators[column[0]]
         if indicator.aggregation == Aggregation.NONE:
             continue
         if indicator.aggregation != Aggregation.SUM and indicator.denominator_id is None:
             continue
-        if any(("A", b) in by_place for b in buurten):
-            by_rule[(indicator.aggregation, indicator.denominator_id)].append(column)
+        if has_buurt[index]:
+            by_rule[(indicator.aggregation, indicator.denominator_id)].append(index)
     for (rule, denominator_id), columns in by_rule.items():
-        parts = _part_matrix([figures[c] for c in columns], buurten)
+        parts = _part_matrix(grid, buurt_rows, np.array(columns))
         denominator = None
         if rule != Aggregation.SUM:
-            denominator = _part_matrix(
-                [figures.get((denominator_id, c[1], c[2]), {}) for c in columns], buurten)
+            denominator = _part_matrix(grid, buurt_rows, np.array(
+                [column_of.get((denominator_id, *grid.columns[c][1:]), -1) for c in columns]))
         # A rate per 1,000 stored per buurt aggregates as the rate weighted by its
         # denominator: 1000·Σ(r_i·d_i/1000)/Σd_i.
         engine_rule = "weighted_mean" if rule == Aggregation.RATE_PER_1000 else rule
         result = aggregate(engine_rule, parts, groups, denominator=denominator)
-        ok = result.status == AggregateStatus.OK
-        for g, c in zip(*np.nonzero(ok), strict=True):
-            by_place = figures[columns[c]]
-            place = group_places[g]
-            own = by_place.get(place)
-            if own is None or own.derived:  # an own figure is never replaced
-                by_place[place] = Figure(float(result.values[g, c]), "value", True)
+        cells = np.ix_(group_rows, columns)
+        # An own figure is never replaced; one derived before may be.
+        replace = (result.status == AggregateStatus.OK) & (
+            (grid.status[cells] == ABSENT) | grid.derived[cells])
+        g, c = np.nonzero(replace)
+        rows, cols = group_rows[g], np.array(columns)[c]
+        grid.value[rows, cols] = result.values[g, c]
+        grid.status[rows, cols] = PartStatus.OK
+        grid.derived[rows, cols] = True
 
 
-def _part_matrix(columns: list[dict[Place, Figure]], buurten: tuple[int, ...]) -> PartValues:
-    """Buurten x columns of values and part statuses (absent counts as missing)."""
-    values = np.full((len(buurten), len(columns)), np.nan)
-    status = np.full((len(buurten), len(columns)), PartStatus.MISSING, dtype=np.int8)
-    row_of = {("A", b): i for i, b in enumerate(buurten)}
-    for c, by_place in enumerate(columns):
-        for place, figure in by_place.items():
-            row = row_of.get(place)
-            if row is not None:
-                status[row, c] = _STATUS_CODE[figure.status]
-                if figure.status == "value":
-                    values[row, c] = figure.value
+def _part_matrix(grid: FigureGrid, rows: np.ndarray, columns: np.ndarray) -> PartValues:
+    """Buurten x columns of values and part statuses (absent counts as missing);
+    a column index of -1 is a column without any figure."""
+    values = np.full((len(rows), len(columns)), np.nan)
+    status = np.full((len(rows), len(columns)), PartStatus.MISSING, dtype=np.int8)
+    have = columns >= 0
+    cells = np.ix_(rows, columns[have])
+    codes = grid.status[cells]
+    status[:, have] = np.where(codes == ABSENT, PartStatus.MISSING, codes)
+    values[:, have] = np.where(codes == PartStatus.OK, grid.value[cells], np.nan)
     return PartValues(values, status)
 
 
-def _disclose(figures: dict[Column, dict[Place, Figure]], indicators: dict[int, Indicator],
-              hierarchy: Hierarchy) -> None:
-    for column, by_place in figures.items():
-        indicator = indicators[column[0]]
+def _disclose(grid: FigureGrid, indicators: dict[int, Indicator], hierarchy: Hierarchy) -> None:
+    """Primary disclosure per indicator (all its columns at once), then secondary
+    suppression for each column with a hidden cell."""
+    column_of = grid.column_index()
+    relations = [(grid.row[total], np.array([grid.row[p] for p in parts], dtype=np.int64))
+                 for total, parts in hierarchy.relations]
+    by_indicator: dict[int, list[int]] = defaultdict(list)
+    for index, column in enumerate(grid.columns):
+        by_indicator[column[0]].append(index)
+    for indicator_id, columns in by_indicator.items():
+        indicator = indicators[indicator_id]
         rule = disclosure.DisclosureRule.from_json(indicator.disclosure or {})
-        denominators = (figures.get((indicator.denominator_id, column[1], column[2]), {})
-                        if indicator.denominator_id else {})
-        hidden: dict[Place, disclosure.HiddenCell] = {}
-        for place, figure in by_place.items():
-            shown = _primary(rule, figure, denominators.get(place))
-            figure.shown_value, figure.shown_text = shown.value, shown.display_text
-            figure.shown_status = str(shown.status)
-            if shown.status in (disclosure.DisclosureStatus.SUPPRESSED,
-                                disclosure.DisclosureStatus.BOUNDED):
-                hidden[place] = disclosure.HiddenCell.from_disclosed(shown, rule)
-        if hidden and indicator.aggregation != Aggregation.NONE:
-            _secondary(by_place, hidden, indicator, denominators, hierarchy)
-
-
-def _primary(rule: disclosure.DisclosureRule, figure: Figure,
-             denominator: Figure | None) -> disclosure.Disclosed:
-    if figure.status == "suppressed":
-        return disclosure.Disclosed(None, disclosure.SUPPRESSED_TEXT,
-                                    disclosure.DisclosureStatus.SUPPRESSED)
-    if figure.status == "missing" or figure.value is None:
-        return disclosure.Disclosed(None, disclosure.MISSING_TEXT,
-                                    disclosure.DisclosureStatus.MISSING)
-    denominator_value = denominator.value if denominator is not None else None
-    if rule.min_denominator is not None and denominator_value is None:
-        # Without a known population the minimum cannot be checked: withhold.
-        return disclosure.Disclosed(None, disclosure.SUPPRESSED_TEXT,
-                                    disclosure.DisclosureStatus.SUPPRESSED)
-    return disclosure.apply(rule, figure.value, denominator_value)
-
-
-def _secondary(by_place: dict[Place, Figure], hidden: dict[Place, disclosure.HiddenCell],
-               indicator: Indicator, denominators: dict[Place, Figure],
-               hierarchy: Hierarchy) -> None:
-    """Hide more figures until no hidden one follows from a total and its parts."""
-    additive: dict[Place, float] = {}
-    for place, figure in by_place.items():
-        if figure.value is None:
+        denominators = np.array([column_of.get((indicator.denominator_id, *grid.columns[c][1:]),
+                                               -1) if indicator.denominator_id else -1
+                                 for c in columns])
+        weights = _value_columns(grid, denominators)
+        status = grid.status[:, columns]
+        shown = disclosure.apply_array(
+            rule, np.where(status == PartStatus.OK, grid.value[:, columns], np.nan), weights)
+        delivered_suppressed = status == PartStatus.SUPPRESSED
+        shown.values[delivered_suppressed] = np.nan
+        shown.texts[delivered_suppressed] = disclosure.SUPPRESSED_TEXT
+        shown.statuses[delivered_suppressed] = _SUPPRESSED
+        grid.shown_value[:, columns] = shown.values
+        grid.shown_text[:, columns] = shown.texts
+        grid.shown_status[:, columns] = shown.statuses
+        if indicator.aggregation == Aggregation.NONE:
             continue
-        if indicator.aggregation == Aggregation.SUM:
-            additive[place] = figure.value
-        else:
-            weight = denominators.get(place)
-            if weight is not None and weight.value is not None:
-                additive[place] = figure.value * weight.value
-    relations = [(total, parts) for total, parts in hierarchy.relations
-                 if total in additive and all(p in additive for p in parts)]
-    if not relations:
-        return
+        hidden = ((shown.statuses == _SUPPRESSED) | (shown.statuses == _BOUNDED)) & (
+            status != ABSENT)
+        for c in np.nonzero(hidden.any(axis=0))[0]:
+            _secondary(grid, columns[c], weights[:, c], hidden[:, c], indicator, rule,
+                       relations)
+
+
+def _value_columns(grid: FigureGrid, columns: np.ndarray) -> np.ndarray:
+    """Raw values of these columns (all NaN for index -1)."""
+    values = np.full((len(grid.places), len(columns)), np.nan)
+    have = columns >= 0
+    values[:, have] = grid.value[:, columns[have]]
+    return values
+
+
+def _secondary(grid: FigureGrid, column: int, weights: np.ndarray, hidden_rows: np.ndarray,
+               indicator: Indicator, rule: disclosure.DisclosureRule,
+               relations: list[tuple[int, np.ndarray]]) -> None:
+    """Hide more figures until no hidden one follows from a total and its parts.
+
+    Cells are grid rows; ``relations`` are (total row, part rows) of the hierarchy."""
+    present = grid.status[:, column] != ABSENT
+    additive_values = grid.value[:, column]
     if indicator.aggregation != Aggregation.SUM:
-        # Bounds such as "< 5" concern the value, not value × weight: treat as unbounded.
-        hidden = {place: disclosure.HiddenCell() for place in hidden}
-    values = {_code(p): max(v, 0.0) for p, v in additive.items()}
+        additive_values = additive_values * weights
+    additive = present & ~np.isnan(additive_values)
+    usable = [(total, parts) for total, parts in relations
+              if additive[total] and additive[parts].all()]
+    if not usable:
+        return
+    hidden: dict[int, disclosure.HiddenCell] = {}
+    for row in np.nonzero(hidden_rows & additive)[0].tolist():
+        if indicator.aggregation != Aggregation.SUM:
+            # Bounds such as "< 5" concern the value, not value × weight: unbounded.
+            hidden[row] = disclosure.HiddenCell()
+        else:
+            shown = disclosure.Disclosed(
+                None, grid.shown_text[row, column],
+                disclosure.STATUS_CODES[grid.shown_status[row, column]])
+            hidden[row] = disclosure.HiddenCell.from_disclosed(shown, rule)
+    values = dict(enumerate(np.maximum(np.where(additive, additive_values, 0.0), 0.0).tolist()))
     protected = disclosure.protect_hierarchy(
-        values, [(_code(t), [_code(p) for p in parts]) for t, parts in relations],
-        {_code(p): cell for p, cell in hidden.items() if p in additive})
-    for code, cell in protected.items():
-        place = _place(code)
-        figure = by_place[place]
+        values, [(total, parts.tolist()) for total, parts in usable], hidden)
+    for row, cell in protected.items():
+        status = grid.shown_status[row, column]
         unbounded = cell == disclosure.HiddenCell()
-        if figure.shown_status == "shown" or (unbounded and figure.shown_status == "bounded"):
-            figure.shown_value, figure.shown_text = None, disclosure.SUPPRESSED_TEXT
-            figure.shown_status = str(disclosure.DisclosureStatus.SUPPRESSED)
+        if status == _SHOWN or (unbounded and status == _BOUNDED):
+            grid.shown_value[row, column] = np.nan
+            grid.shown_text[row, column] = disclosure.SUPPRESSED_TEXT
+            grid.shown_status[row, column] = _SUPPRESSED
 
 
-def _code(place: Place) -> str:
-    return f"{place[0]}{place[1]}"
+def _rows(grid: FigureGrid) -> Iterator[tuple[object, ...]]:
+    """Insert rows (bulk.COLUMNS order) for every figure, column by column."""
+    c, p = np.nonzero(grid.status.T != ABSENT)
+    columns = np.array(grid.columns, dtype=np.int64).reshape(-1, 3)[c]
+    areas = np.array([pk if kind == "A" else None for kind, pk in grid.places], dtype=object)
+    programme = np.array([pk if kind == "P" else None for kind, pk in grid.places], dtype=object)
+    return zip(columns[:, 0].tolist(), areas[p].tolist(), programme[p].tolist(),
+               columns[:, 1].tolist(), columns[:, 2].tolist(), _numbers(grid.value[p, c]),
+               _STATUS_NAMES[grid.status[p, c]].tolist(), grid.derived[p, c].tolist(),
+               _numbers(grid.shown_value[p, c]), grid.shown_text[p, c].tolist(),
+               _SHOWN_NAMES[grid.shown_status[p, c]].tolist(), strict=True)
 
 
-def _place(code: str) -> Place:
-    return code[0], int(code[1:])
+def _numbers(values: np.ndarray) -> list[float | None]:
+    objects = values.astype(object)
+    objects[np.isnan(values)] = None
+    return objects.tolist()
 
 
-def _rows(figures: dict[Column, dict[Place, Figure]]) -> Iterable[tuple[object, ...]]:
-    for (indicator_id, year, month), by_place in figures.items():
-        for (kind, pk), f in by_place.items():
-            yield (indicator_id, pk if kind == "A" else None, pk if kind == "P" else None,
-                   year, month, f.value, f.status, f.derived, f.shown_value, f.shown_text,
-                   f.shown_status)
-
-
-def _store_statistics(municipality: Municipality, figures: dict[Column, dict[Place, Figure]],
+def _store_statistics(municipality: Municipality, grid: FigureGrid,
                       indicators: dict[int, Indicator], hierarchy: Hierarchy) -> None:
     """Mean and SD over shown buurt figures (else wijk figures) per indicator and year."""
     CityStatistic.objects.filter(municipality=municipality,
                                  indicator_id__in=list(indicators)).delete()
+    rows_of_level = {
+        level: np.array([row for row, (kind, pk) in enumerate(grid.places)
+                         if kind == "A" and hierarchy.levels.get(pk) == level], dtype=np.int64)
+        for level in (AreaLevel.BUURT, AreaLevel.WIJK)}
     stats = []
-    for (indicator_id, year, month), by_place in figures.items():
+    for index, (indicator_id, year, month) in enumerate(grid.columns):
         if month != 0:
             continue
-        for level in (AreaLevel.BUURT, AreaLevel.WIJK):
-            values = [f.shown_value for (kind, pk), f in by_place.items()
-                      if kind == "A" and hierarchy.levels.get(pk) == level
-                      and f.shown_value is not None]
+        for level, rows in rows_of_level.items():
+            column = grid.shown_value[rows, index]
+            values = column[~np.isnan(column)]
             if len(values) >= 2:
-                array = np.array(values)
-                stats.append(CityStatistic(
-                    indicator_id=indicator_id, municipality=municipality, year=year,
-                    level=level, mean=float(array.mean()), sd=float(array.std()),
-                    n=len(values)))
+                stats.append((indicator_id, municipality.pk, year, str(level),
+                              float(values.mean()), float(values.std()), len(values)))
                 break
-    CityStatistic.objects.bulk_create(stats, batch_size=2000)
+    insert_rows(CityStatistic, _STATISTIC_COLUMNS, stats)
 
 
-def _store_national_statistics(indicator_ids: list[int]) -> None:
+_STATISTIC_COLUMNS = ("indicator_id", "municipality_id", "year", "level", "mean", "sd", "n")
+
+
+def store_national_statistics(indicator_ids: list[int]) -> None:
     """Mean of the shown gemeente figures over all municipalities (at least two)."""
     CityStatistic.objects.filter(municipality__isnull=True,
                                  indicator_id__in=indicator_ids).delete()
