@@ -22,13 +22,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from wijkregie.core import audit
 from wijkregie.core.models import AuditAction, AuditEvent, AuditOutcome, Municipality, User
 from wijkregie.core.scoping import get_scoped_or_404, is_programme_viewer
 from wijkregie.signals import crypto
 from wijkregie.signals.models import (
+    Attachment,
     Case,
     CaseEvent,
     CovenantRule,
@@ -120,10 +121,12 @@ def audit_read(action: str, *, user: User, request: HttpRequest | None, purpose:
     return event
 
 
-def deny(user: User, request: HttpRequest | None, what: str, purpose: str = "") -> None:
+def deny(user: User, request: HttpRequest | None, what: str, purpose: str = "",
+         object_id: Any = None) -> None:
     """Record a refused access and raise 403."""
     audit.record(AuditAction.PERMISSION_DENIED, actor=user, request=request,
-                 object_type=what, purpose=purpose, outcome=AuditOutcome.DENIED)
+                 object_type=what, object_id=object_id, purpose=purpose,
+                 outcome=AuditOutcome.DENIED)
     raise PermissionDenied(what)
 
 
@@ -253,6 +256,26 @@ def get_signal(user: User, pk: int, *, request: HttpRequest | None = None) -> Si
                purpose=_purpose_of(user, [signal]), object_type="signals.signal",
                object_id=signal.pk, subject_refs=_subject_refs([signal]))
     return signal
+
+
+def read_attachment(user: User, signal_pk: int, pk: int, *,
+                    request: HttpRequest | None = None) -> tuple[Attachment, bytes]:
+    """An attachment's decrypted content for a user who may see its signal; one export
+    event (the file leaves the application), a denied event otherwise."""
+    require_personal(user, request, "signals.attachment")
+    attachment = Attachment.objects.filter(pk=pk, signal_id=signal_pk).first()
+    if attachment is None:
+        raise Http404("No attachment found")
+    signal = signals_for(user).filter(pk=signal_pk).prefetch_related("subjects").first()
+    if signal is None:
+        deny(user, request, "signals.attachment", object_id=attachment.pk)
+    with attachment.file.open("rb") as handle:
+        content = crypto.decrypt_bytes(handle.read())
+    audit_read(AuditAction.EXPORT, user=user, request=request,
+               purpose=_purpose_of(user, [signal]), object_type="signals.attachment",
+               object_id=attachment.pk, subject_refs=_subject_refs([signal]),
+               detail={"signal": signal.pk, "via": "download"})
+    return attachment, content
 
 
 def export_signals(user: User, *, request: HttpRequest | None = None,

@@ -9,6 +9,7 @@ from datetime import date
 import shapely
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
@@ -218,12 +219,19 @@ def register_signal(*, user: User, data: SignalInput,
     with transaction.atomic():
         signal = _save_signal(user, data, category, area, groups)
         for upload, content_type in zip(attachments or [], types, strict=True):
-            Attachment.objects.create(signal=signal, file=upload, content_type=content_type,
-                                      original_name=upload.name[:200], size=upload.size)
+            _store_attachment(signal, upload, content_type)
         audit.record(AuditAction.CREATE, actor=user, obj=signal,
                      purpose=selectors.covenant_purposes(user)[category.pk],
                      detail={"subjects": [s.ref for s in signal.subjects.all()]})
     return signal
+
+
+def _store_attachment(signal: Signal, upload: UploadedFile, content_type: str) -> Attachment:
+    """Only the encrypted content reaches the storage; the name there is random."""
+    upload.seek(0)
+    encrypted = ContentFile(crypto.encrypt_bytes(upload.read()), name="attachment")
+    return Attachment.objects.create(signal=signal, file=encrypted, content_type=content_type,
+                                     original_name=upload.name[:200], size=upload.size)
 
 
 def register_signals_bulk(*, user: User, rows: list[SignalInput],
@@ -359,7 +367,8 @@ def issue_partner_token(*, organisation: Organisation, municipality: Municipalit
 
 
 def rotate_identity_keys(batch_size: int = 500) -> int:
-    """Re-encrypt every identity with the newest key (after adding one in front)."""
+    """Re-encrypt every identity, TOTP secret and attachment with the newest key (after
+    adding one in front)."""
     from wijkregie.signals.models import TotpDevice
 
     count = 0
@@ -369,5 +378,20 @@ def rotate_identity_keys(batch_size: int = 500) -> int:
                 setattr(obj, field_name, crypto.rotate(getattr(obj, field_name)))
                 obj.save(update_fields=[field_name])
                 count += 1
+        for attachment in Attachment.objects.select_related("signal").iterator(
+                chunk_size=batch_size):
+            with attachment.file.open("rb") as handle:
+                token = handle.read()
+            replace_attachment_file(attachment, crypto.rotate(token))
+            count += 1
     return count
+
+
+def replace_attachment_file(attachment: Attachment, content: bytes) -> None:
+    """Store new content under a new name; the old file is removed only once the row
+    points at the new one (after commit), so a rollback leaves a readable attachment."""
+    old_name, storage = attachment.file.name, attachment.file.storage
+    attachment.file.save("attachment", ContentFile(content), save=False)
+    attachment.save(update_fields=["file"])
+    transaction.on_commit(lambda: storage.delete(old_name))
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("export.csv", views.export_csv, name="export"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download,
+         name="attachment"),
     path("cases/", views.case_list, name="cases"),
     path("cases/new/", views.case_create, name="case-create"),
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),

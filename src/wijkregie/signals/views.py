@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from wijkregie.areas.geometry import to_wgs84
@@ -168,6 +168,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "signals/detail.html", {
         "signal": signal, "names": selectors.identities(signal.subjects.all()),
         "cases": [c for c in signal.cases.all() if c in selectors.cases_for(request.user)]})
+
+
+@personal
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    attachment, content = selectors.read_attachment(request.user, pk, attachment_pk,
+                                                    request=request)
+    response = HttpResponse(content, content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=attachment.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"  # personal data: no copies in caches
+    return response
 
 
 @personal
