@@ -212,7 +212,7 @@ def _save_signal(user: User, data: SignalInput, category: Category, area: Area |
 def register_signal(*, user: User, data: SignalInput,
                     attachments: list[UploadedFile] | None = None) -> Signal:
     """Register one signal of the user's organisation; nothing is saved on any error."""
-    if not selectors.may_see_personal_data(user) or not user.has_perm("signals.add_signal"):
+    if not selectors.may_register_signals(user):
         raise ValidationError("you may not register signals")
     category, area, groups = validate_signal(user, data)
     types = [validate_attachment(upload) for upload in attachments or []]
@@ -266,6 +266,55 @@ def register_signals_bulk(*, user: User, rows: list[SignalInput],
 def _row_number(message: str) -> int:
     head = message.split(",", 1)[0].removeprefix("row ")
     return int(head) if head.isdigit() else 0
+
+
+# --- groups --------------------------------------------------------------------------
+
+def _visible_subjects(user: User, refs: list[str]) -> list[Subject]:
+    """Persons by pseudonym, only among those the user may see; others are 'unknown'
+    whether they exist elsewhere or not."""
+    subjects = list(selectors.subjects_for(user).filter(ref__in=refs))
+    missing = set(refs) - {s.ref for s in subjects}
+    if missing:
+        raise ValidationError({"members": "unknown person(s): " + ", ".join(sorted(missing))})
+    return subjects
+
+
+def create_group(*, user: User, name: str, member_refs: list[str]) -> SubjectGroup:
+    if not selectors.may_register_signals(user):
+        raise ValidationError("you may not manage groups")
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "a group needs a name"})
+    if SubjectGroup.objects.filter(municipality_id=user.municipality_id, name=name).exists():
+        # Signals name their groups (form, API, CSV import), so names must be unique.
+        raise ValidationError({"name": f"a group named {name!r} already exists"})
+    members = _visible_subjects(user, member_refs)
+    with transaction.atomic():
+        group = SubjectGroup.objects.create(municipality_id=user.municipality_id, name=name)
+        group.members.set(members)
+        audit.record(AuditAction.CREATE, actor=user, obj=group,
+                     purpose=selectors.subjects_purpose(user, members)[:200],
+                     detail={"members": sorted(s.ref for s in members)})
+    return group
+
+
+def change_group_members(*, user: User, group: SubjectGroup, add_refs: list[str],
+                         remove_refs: list[str]) -> None:
+    """Add and remove persons the user may see; other members stay as they are."""
+    if not selectors.may_register_signals(user) or group.municipality_id != user.municipality_id:
+        raise ValidationError("you may not manage groups")
+    added = _visible_subjects(user, add_refs)
+    removed = _visible_subjects(user, remove_refs)
+    if not (added or removed):
+        raise ValidationError({"members": "name persons to add or remove"})
+    with transaction.atomic():
+        group.members.add(*added)
+        group.members.remove(*removed)
+        audit.record(AuditAction.UPDATE, actor=user, obj=group,
+                     purpose=selectors.subjects_purpose(user, added + removed)[:200],
+                     detail={"added": sorted(s.ref for s in added),
+                             "removed": sorted(s.ref for s in removed)})
 
 
 # --- cases ---------------------------------------------------------------------------
