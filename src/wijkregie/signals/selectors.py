@@ -22,7 +22,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
 from wijkregie.core import audit
 from wijkregie.core.models import AuditAction, AuditEvent, AuditOutcome, Municipality, User
@@ -134,12 +134,10 @@ def audit_read(action: str, *, user: User, request: HttpRequest | None, purpose:
     return event
 
 
-def deny(user: User, request: HttpRequest | None, what: str, purpose: str = "",
-         object_id: Any = None) -> None:
+def deny(user: User, request: HttpRequest | None, what: str, purpose: str = "") -> None:
     """Record a refused access and raise 403."""
     audit.record(AuditAction.PERMISSION_DENIED, actor=user, request=request,
-                 object_type=what, object_id=object_id, purpose=purpose,
-                 outcome=AuditOutcome.DENIED)
+                 object_type=what, purpose=purpose, outcome=AuditOutcome.DENIED)
     raise PermissionDenied(what)
 
 
@@ -274,14 +272,13 @@ def get_signal(user: User, pk: int, *, request: HttpRequest | None = None) -> Si
 def read_attachment(user: User, signal_pk: int, pk: int, *,
                     request: HttpRequest | None = None) -> tuple[Attachment, bytes]:
     """An attachment's decrypted content for a user who may see its signal; one export
-    event (the file leaves the application), a denied event otherwise."""
+    event (the file leaves the application). Outside the user's scope: a denied event
+    and 404, as for the signal itself, so neither's existence is revealed."""
     require_personal(user, request, "signals.attachment")
-    attachment = Attachment.objects.filter(pk=pk, signal_id=signal_pk).first()
-    if attachment is None:
-        raise Http404("No attachment found")
-    signal = signals_for(user).filter(pk=signal_pk).prefetch_related("subjects").first()
-    if signal is None:
-        deny(user, request, "signals.attachment", object_id=attachment.pk)
+    visible = Attachment.objects.filter(signal__in=signals_for(user)).select_related("signal")
+    attachment = get_scoped_or_404(visible, user=user, request=request, pk=pk,
+                                   signal_id=signal_pk)
+    signal = attachment.signal
     with attachment.file.open("rb") as handle:
         content = crypto.decrypt_bytes(handle.read())
     audit_read(AuditAction.EXPORT, user=user, request=request,
