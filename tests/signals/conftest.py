@@ -9,11 +9,13 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from wijkregie.core import roles
 from wijkregie.core.models import Municipality, User
-from wijkregie.signals.models import Case, Category, Signal
+from wijkregie.signals import crypto
+from wijkregie.signals.models import Attachment, Case, Category, Signal, SubjectGroup
 from wijkregie.signals.services import PersonInput, find_or_create_subjects
 
 ROLES = sorted(roles.ROLE_PERMISSIONS)
@@ -24,6 +26,8 @@ BIRTH = date(1990, 1, 1)
 class Target:
     signal: Signal
     case: Case
+    attachment: Attachment
+    group: SubjectGroup
     person_name: str
     subject_ref: str
     municipality: Municipality
@@ -49,13 +53,18 @@ def _target(org_key: str, municipality: Municipality, category: str, orgs: dict,
         pillar="safety", observed_on=timezone.localdate(), description=f"MATRIX {label}",
         reliability="own", organisation=org)
     signal.subjects.add(subject)
+    attachment = Attachment.objects.create(
+        signal=signal, file=ContentFile(crypto.encrypt_bytes(b"%PDF-1.4 matrix"), name="a"),
+        original_name="matrix.pdf", content_type="application/pdf", size=15)
+    group = SubjectGroup.objects.create(municipality=municipality, name=f"MATRIX {label}")
+    group.members.add(subject)
     case = Case.objects.create(municipality=municipality, title=f"MATRIX {label}",
                                purpose="test", director=director,
                                lead_organisation=orgs[f"gemeente:{municipality.code}"])
     case.participants.set([orgs[p] if p == "politie-A" else orgs[f"{p}:{municipality.code}"]
                            for p in participants])
     case.signals.add(signal)
-    return Target(signal, case, name, subject.ref, municipality)
+    return Target(signal, case, attachment, group, name, subject.ref, municipality)
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ def test_partner_posts_a_signal_and_bad_input_is_refused(demo):
     assert bad.status_code == 400 and "category" in bad.json()
     future = client.post("/api/signals/", body | {"observed_on": "2999-01-01"},
                          content_type="application/json", **headers)
-    assert future.status_code == 400 and "future" in future.json()["observed_on"][0]
+    assert future.status_code == 400 and "toekomst" in future.json()["observed_on"][0]
     assert Signal.objects.count() == before
 
 
@@ -81,15 +81,46 @@ def test_csv_import_is_all_or_nothing_with_a_report(demo):
         f"overlast,safety,{YESTERDAY},x,own,{buurt},Iemand,12345"])}, **headers)
     assert report.status_code == 400
     errors = report.json()["errors"]
-    assert any(e.startswith("row 3, category") for e in errors)
-    assert any(e.startswith("row 4, observed_on") for e in errors)
-    assert any(e.startswith("row 5, area_code") for e in errors)
-    assert any(e.startswith("row 6, person 1 bsn") for e in errors)
+    assert any(e.startswith("rij 3, category") for e in errors)
+    assert any(e.startswith("rij 4, observed_on") for e in errors)
+    assert any(e.startswith("rij 5, area_code") for e in errors)
+    assert any(e.startswith("rij 6, person 1 bsn") for e in errors)
     assert Signal.objects.count() == before  # nothing saved, not even the good row
     ok = client.post("/api/signals/import/", {"file": _csv([good, good])}, **headers)
     assert ok.status_code == 201 and ok.json()["created"] == 2
     assert Signal.objects.count() == before + 2
     assert AuditEvent.objects.filter(action="create", purpose="bulk import").count() == 1
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("nl", ["datum waarneming 2999-01-01 ligt in de toekomst"]),
+    ("en", ["date observed 2999-01-01 lies in the future"]),
+])
+def test_api_messages_follow_accept_language(demo, language, words):
+    headers = _token("Woonstichting") | {"HTTP_ACCEPT_LANGUAGE": language}
+    body = {"category": "woonfraude", "pillar": "physical", "observed_on": "2999-01-01",
+            "description": "x", "reliability": "own", "address": "Kade 4"}
+    response = Client().post("/api/signals/", body, content_type="application/json", **headers)
+    assert response.status_code == 400
+    assert response.json()["observed_on"] == words  # the field key stays as it is
+    bad_limit = Client().get("/api/signals/?limit=veel", **headers)
+    assert bad_limit.status_code == 400
+    assert bad_limit.json()["limit"] == {"nl": "moet een geheel getal van 0 of meer zijn",
+                                         "en": "must be a non-negative integer"}[language]
+
+
+def test_csv_import_report_is_dutch_and_names_file_row_and_field(demo):
+    headers = _token("Politie") | {"HTTP_ACCEPT_LANGUAGE": "nl"}
+    report = Client().post("/api/signals/import/", {"file": _csv([
+        "overlast,safety,gisteren,x,own,,,", "overlast,safety,,x,own,,,"])}, **headers)
+    assert report.status_code == 400
+    errors = report.json()["errors"]
+    assert "rij 2, observed_on: 'gisteren' is geen datum (JJJJ-MM-DD)" in errors
+    assert "rij 3, observed_on: datum waarneming is verplicht (JJJJ-MM-DD)" in errors
+    missing = Client().post("/api/signals/import/", {"file": SimpleUploadedFile(
+        "leeg.csv", b"category,pillar\n", content_type="text/csv")}, **headers)
+    assert missing.json()["errors"] == [
+        "leeg.csv: ontbrekende kolom(men) observed_on, description, reliability"]
 
 
 def test_aggregates_api_applies_the_minimum_count(demo, login):

@@ -37,6 +37,12 @@ def covenant(role: str, org: str, muni: str) -> bool:
             and org == "own" and muni == "own")
 
 
+def municipal_personal(role: str, org: str, muni: str) -> bool:
+    # Groups belong to the municipality, not to a covenant category.
+    return ("signals.view_personal_signals" in _perms(role) and role != roles.PROGRAMME_VIEWER
+            and muni == "own")
+
+
 def case_participant(role: str, org: str, muni: str) -> bool:
     return "signals.view_case" in _perms(role) and org == "own" and muni == "own"
 
@@ -58,6 +64,13 @@ def shows(marker: Callable[[Target], str]) -> Callable:
     def check(response, target: Target) -> bool:  # type: ignore[no-untyped-def]
         assert response.status_code in (200, 403), response.status_code
         return response.status_code == 200 and marker(target) in response.content.decode()
+    return check
+
+
+def found_showing(marker: Callable[[Target], str]) -> Callable:
+    """A page of one object: 404 (out of scope) counts as denied."""
+    def check(response, target: Target) -> bool:  # type: ignore[no-untyped-def]
+        return status_says(response) and marker(target) in response.content.decode()
     return check
 
 
@@ -88,6 +101,9 @@ ENDPOINTS = [
              covenant, shows(_signal_marker)),
     Endpoint("signal detail", lambda t: f"/signals/{t.signal.pk}/", covenant,
              lambda r, t: status_says(r)),
+    Endpoint("attachment download",
+             lambda t: f"/signals/{t.signal.pk}/attachments/{t.attachment.pk}/", covenant,
+             lambda r, t: status_says(r) and r.content == b"%PDF-1.4 matrix"),
     Endpoint("map markers", lambda t: f"/signals/map/?municipality={t.municipality.code}",
              covenant, shows(_signal_marker)),
     Endpoint("CSV export", lambda t: f"/signals/export.csv?text={quote(t.signal.description)}",
@@ -96,6 +112,12 @@ ENDPOINTS = [
              covenant, shows(lambda t: f'"id":{t.signal.pk},')),
     Endpoint("signals API detail", lambda t: f"/api/signals/{t.signal.pk}/", covenant,
              lambda r, t: status_says(r)),
+    Endpoint("group list", lambda t: "/signals/groups/", municipal_personal,
+             shows(lambda t: f">{t.group.name}<")),
+    Endpoint("group detail", lambda t: f"/signals/groups/{t.group.pk}/", municipal_personal,
+             found_showing(lambda t: f"<small>{t.group.name}</small>")),
+    Endpoint("group member names", lambda t: f"/signals/groups/{t.group.pk}/", covenant,
+             found_showing(lambda t: t.person_name)),
     Endpoint("case list", lambda t: "/signals/cases/", case_participant,
              shows(lambda t: f">C-{t.case.pk} ")),
     Endpoint("case detail", lambda t: f"/signals/cases/{t.case.pk}/", case_participant,
@@ -145,9 +167,10 @@ def test_matrix_covers_every_signals_page_and_api_read(world: World):
 
     target = world.targets[("own", "own")]
     in_table = {resolve(urlsplit(e.url(target)).path).url_name for e in ENDPOINTS}
-    # Forms and actions (writes), tested in test_services, test_api and test_totp.
-    actions = {"register", "case-create", "case-bundle", "case-transition", "totp-verify",
-               "totp-enrol", "api-signals-import"}
+    # Forms and actions (writes), tested in test_services, test_groups, test_api and
+    # test_totp.
+    actions = {"register", "group-create", "case-create", "case-bundle", "case-transition",
+               "totp-verify", "totp-enrol", "api-signals-import"}
     pages = {name for name in get_resolver().namespace_dict["signals"][1].reverse_dict
              if isinstance(name, str)}
     api = {p.name for p in get_resolver().url_patterns

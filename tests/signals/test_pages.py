@@ -14,7 +14,7 @@ def test_pages_render_for_partner_worker_and_case_director(demo, login):
     signal = Signal.objects.filter(category__key="zorgsignaal").first()
     for url in ["/signals/", "/signals/map/", "/signals/list/", "/signals/search/",
                 "/signals/register/", f"/signals/{signal.pk}/", "/signals/cases/",
-                "/signals/export.csv"]:
+                "/signals/export.csv", "/signals/groups/", "/signals/groups/new/"]:
         response = worker.get(url)
         assert response.status_code == 200, url
     director = login("casusregisseur")

@@ -4,16 +4,19 @@ is logged (metadata only), and a dry run changes nothing."""
 from __future__ import annotations
 
 import json
+import math
 from datetime import timedelta
 from io import StringIO
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from wijkregie.core.models import AuditEvent
-from wijkregie.signals import crypto
+from wijkregie.signals import crypto, retention
 from wijkregie.signals.models import Case, CaseStatus, Category, Signal, Subject
 from wijkregie.signals.retention import expired_signals
 
@@ -62,6 +65,30 @@ def test_purge_with_frozen_clock_removes_all_expired_and_logs_each(demo):
     assert "description" not in logged and "Zwerfvuil" not in logged
     some_name = crypto.decrypt_identity(Subject.objects.first().identity)["name"]
     assert some_name not in logged
+
+
+def test_many_ids_are_deleted_in_chunks_and_each_logged(demo, monkeypatch):
+    """Chunks keep each DELETE under the database's parameter limit (SQLite: 32,766)."""
+    monkeypatch.setattr(retention, "DELETE_CHUNK", 7)
+    Category.objects.filter(key="verloedering").update(retention_days=100)
+    patcher, now = _frozen(100)
+    with patcher:
+        expected = set(expired_signals(now).values_list("pk", flat=True))
+        assert len(expected) > 3 * 7  # several chunks
+        with CaptureQueriesContext(connection) as queries:
+            report = retention.purge(apply=True, now=now)
+        assert not expired_signals(now).exists()
+    assert {row["id"] for row in report.signals} == expected
+    assert not Signal.objects.filter(pk__in=expected).exists()
+    signal_deletes = [q["sql"] for q in queries.captured_queries
+                      if q["sql"].startswith('DELETE FROM "signals_signal" WHERE')]
+    assert len(signal_deletes) == math.ceil(len(expected) / 7)
+    deletions = AuditEvent.objects.filter(action="delete", purpose="retention")
+    assert set(deletions.filter(object_type="signals.signal").values_list(
+        "object_id", flat=True)) == {str(pk) for pk in expected}
+    assert deletions.filter(object_type="signals.signal").count() == len(expected)
+    assert deletions.filter(object_type="signals.subject").count() == len(report.subjects)
+    assert not Subject.objects.filter(pk__in=[s["id"] for s in report.subjects]).exists()
 
 
 def test_periodic_task_is_registered_daily():

@@ -42,16 +42,17 @@ def test_social_worker_registers_a_care_signal_with_person_and_attachment(demo):
 
 
 @pytest.mark.parametrize(("changes", "field", "words"), [
-    ({"category": "bestaat-niet"}, "category", "unknown category"),
-    ({"category": "drugs-ondermijning"}, "category", "does not share"),
-    ({"observed_on": date.today() + timedelta(days=3)}, "observed_on", "future"),
-    ({"area_code": "BU99999999"}, "area_code", "unknown area"),
-    ({"pillar": "anders"}, "pillar", "pillar must be"),
-    ({"persons": [PersonInput(name="X", bsn="123456789")]}, "person 1 bsn", "malformed BSN"),
-    ({"x_rd": 0.0, "y_rd": 0.0}, "location", "outside"),
-    ({"x_rd": 1.0}, "location", "both x and y"),
-    ({"group_names": ["Geen Groep"]}, "groups", "unknown group"),
+    ({"category": "bestaat-niet"}, "category", "onbekende categorie"),
+    ({"category": "drugs-ondermijning"}, "category", "deelt categorie"),
+    ({"observed_on": date.today() + timedelta(days=3)}, "observed_on", "toekomst"),
+    ({"area_code": "BU99999999"}, "area_code", "onbekend gebied"),
+    ({"pillar": "anders"}, "pillar", "pijler moet"),
+    ({"persons": [PersonInput(name="X", bsn="123456789")]}, "person 1 bsn", "ongeldig BSN"),
+    ({"x_rd": 0.0, "y_rd": 0.0}, "location", "buiten de buurten"),
+    ({"x_rd": 1.0}, "location", "zowel x als y"),
+    ({"group_names": ["Geen Groep"]}, "groups", "onbekende groep"),
 ])
+# Messages are Dutch: the default language, also outside a request.
 def test_bad_input_names_the_field_and_saves_nothing(demo, changes, field, words):
     worker = User.objects.get(username="hulpverlener")
     before = (Signal.objects.count(), Subject.objects.count())
@@ -62,8 +63,8 @@ def test_bad_input_names_the_field_and_saves_nothing(demo, changes, field, words
 
 
 @pytest.mark.parametrize(("name", "content", "words"), [
-    ("groot.pdf", b"%PDF" + b"0" * (5 * 1024 * 1024), "larger than"),
-    ("script.pdf", b"#!/bin/sh\necho", "only PDF, PNG or JPEG"),
+    ("groot.pdf", b"%PDF" + b"0" * (5 * 1024 * 1024), "groot.pdf: groter dan 5 MB"),
+    ("script.pdf", b"#!/bin/sh\necho", "script.pdf: alleen PDF-, PNG- of JPEG"),
 ])
 def test_bad_attachment_is_refused_and_nothing_saved(demo, name, content, words):
     worker = User.objects.get(username="hulpverlener")
@@ -83,7 +84,7 @@ def test_register_page_shows_errors_and_saves_nothing(demo, login):
         "description": "x", "reliability": "own", "sensitivity": "normal",
         "address": "Dorpsstraat 1"})
     assert response.status_code == 200
-    assert "future" in response.content.decode() or "toekomst" in response.content.decode()
+    assert "ligt in de toekomst" in response.content.decode()
     assert Signal.objects.count() == before
 
 
@@ -134,5 +135,5 @@ def test_transition_table_is_enforced(demo):
                 services.transition_case(user=director, case=case, to_status=target,
                                          reason="r")
     agent = User.objects.get(username="agent")
-    with pytest.raises(ValidationError, match="only the case director"):
+    with pytest.raises(ValidationError, match="alleen de casusregisseur"):
         services.transition_case(user=agent, case=case, to_status="active")

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers, status
@@ -21,7 +23,7 @@ from rest_framework.views import APIView
 
 from wijkregie.signals import feeds, selectors, services, totp
 from wijkregie.signals.models import PartnerToken, Signal
-from wijkregie.signals.services import PersonInput, SignalInput
+from wijkregie.signals.services import PersonInput, RowError, SignalInput
 
 MAX_IMPORT_ROWS = 5000
 CSV_COLUMNS = ["category", "pillar", "observed_on", "description", "reliability",
@@ -33,7 +35,7 @@ class SecondFactorForSessions(permissions.BasePermission):
     """Browser sessions of personal-data roles need the second factor; tokens do not
     (they are machine credentials of one organisation)."""
 
-    message = "two-factor authentication required"
+    message = gettext_lazy("two-factor authentication required")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if not request.user.is_authenticated:
@@ -117,7 +119,7 @@ def _validation_response(exc: DjangoValidationError) -> Response:
 def _int_param(request: Request, name: str, default: int, maximum: int) -> int:
     raw = request.query_params.get(name, str(default))
     if not raw.isdigit():
-        raise exceptions.ValidationError({name: "must be a non-negative integer"})
+        raise exceptions.ValidationError({name: _("must be a non-negative integer")})
     return min(int(raw), maximum)
 
 
@@ -177,7 +179,7 @@ def _cell(row: dict[str, str], name: str) -> str:
     return (row.get(name) or "").strip()
 
 
-def _parse_row(number: int, row: dict[str, str], errors: list[str]) -> SignalInput:
+def _parse_row(number: int, row: dict[str, str], errors: list[RowError]) -> SignalInput:
     def parse_date(name: str) -> date | None:
         text = _cell(row, name)
         if not text:
@@ -185,7 +187,8 @@ def _parse_row(number: int, row: dict[str, str], errors: list[str]) -> SignalInp
         try:
             return date.fromisoformat(text)
         except ValueError:
-            errors.append(f"row {number}, {name}: {text!r} is not a date (YYYY-MM-DD)")
+            errors.append((number, name, _("'%(value)s' is not a date (YYYY-MM-DD)") % {
+                "value": text}))
             return None
 
     def parse_float(name: str) -> float | None:
@@ -195,7 +198,7 @@ def _parse_row(number: int, row: dict[str, str], errors: list[str]) -> SignalInp
         try:
             return float(text)
         except ValueError:
-            errors.append(f"row {number}, {name}: {text!r} is not a number")
+            errors.append((number, name, _("'%(value)s' is not a number") % {"value": text}))
             return None
 
     persons = []
@@ -226,22 +229,25 @@ class SignalImport(APIView):
     def post(self, request: Request) -> Response:
         upload = request.FILES.get("file")
         if upload is None:
-            return Response({"errors": ["file: no CSV file sent (field 'file')"]}, status=400)
+            return Response({"errors": [_("file: no CSV file sent (field 'file')")]},
+                            status=400)
         try:
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
-            return Response({"errors": [f"{upload.name}: not UTF-8 text"]}, status=400)
+            return Response({"errors": [_("%(file)s: not UTF-8 text") % {"file": upload.name}]},
+                            status=400)
         reader = csv.DictReader(io.StringIO(text))
         missing = [c for c in ("category", "pillar", "observed_on", "description",
                                "reliability") if c not in (reader.fieldnames or [])]
         if missing:
-            return Response({"errors": [f"{upload.name}: missing column(s) "
-                                        f"{', '.join(missing)}"]}, status=400)
-        errors: list[str] = []
+            return Response({"errors": [_("%(file)s: missing column(s) %(columns)s") % {
+                "file": upload.name, "columns": ", ".join(missing)}]}, status=400)
+        errors: list[RowError] = []
         rows = [_parse_row(number, row, errors) for number, row in enumerate(reader, start=2)]
         if len(rows) > MAX_IMPORT_ROWS or not rows:
-            return Response({"errors": [f"{upload.name}: {len(rows)} rows; between 1 and "
-                                        f"{MAX_IMPORT_ROWS} expected"]}, status=400)
+            return Response({"errors": [_("%(file)s: %(rows)s rows; between 1 and %(max)s "
+                                          "expected") % {"file": upload.name, "rows": len(rows),
+                                                         "max": MAX_IMPORT_ROWS}]}, status=400)
         try:
             saved = services.register_signals_bulk(user=request.user, rows=rows,
                                                    parse_errors=errors)
@@ -262,7 +268,7 @@ class MonthlyCounts(APIView):
         municipality = selectors.aggregate_municipalities(request.user).filter(
             code=request.query_params.get("municipality", "")).first()
         if municipality is None:
-            raise exceptions.NotFound("unknown municipality or not yours")
+            raise exceptions.NotFound(_("unknown municipality or not yours"))
         counts = feeds.monthly_counts(municipality=municipality)
         return Response({"municipality": municipality.code,
                          "min_count": feeds.DEFAULT_MIN_COUNT,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
@@ -23,12 +24,12 @@ class PartnerTokenAuthentication(authentication.BaseAuthentication):
         if not parts or parts[0] != self.keyword:
             return None
         if len(parts) != 2:
-            raise exceptions.AuthenticationFailed("malformed token header")
+            raise exceptions.AuthenticationFailed(_("malformed token header"))
         digest = hashlib.sha256(parts[1].encode()).hexdigest()
         token = (PartnerToken.objects.select_related("service_user")
                  .filter(key_hash=digest, revoked=False).first())
         if token is None or not token.service_user.is_active:
-            raise exceptions.AuthenticationFailed("invalid or revoked token")
+            raise exceptions.AuthenticationFailed(_("invalid or revoked token"))
         return token.service_user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -1,4 +1,4 @@
-"""Encryption of identity fields and keyed hashes for matching persons.
+"""Encryption of identity fields and attachments, and keyed hashes for matching persons.
 
 Keys never live in the database or in code: they come from the environment
 (``WIJKREGIE_SIGNALS_KEYS``: comma-separated Fernet keys, newest first, and
@@ -72,6 +72,15 @@ def encrypt_identities(identities: list[dict[str, str]]) -> list[bytes]:
 
 def decrypt_identity(token: bytes) -> dict[str, str]:
     return json.loads(_fernet().decrypt(bytes(token)))
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """Encrypt a file's content (attachments) with the same keys as identities."""
+    return _fernet().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    return _fernet().decrypt(bytes(token))
 
 
 def rotate(token: bytes) -> bytes:

@@ -157,3 +157,33 @@ class TotpForm(forms.Form):
                            max_length=6, min_length=6,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
                                                          "inputmode": "numeric"}))
+
+
+def parse_refs(text: str) -> list[str]:
+    """Pseudonyms (P-…) separated by commas, semicolons or spaces."""
+    return sorted({part.strip().upper() for part in text.replace(";", ",").replace(
+        " ", ",").split(",") if part.strip()})
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    members = forms.CharField(
+        label=_("Persons (pseudonyms, comma separated)"), required=False,
+        help_text=_("The pseudonym (P-…) of a person as shown on a signal you may see."))
+
+    def clean_members(self) -> list[str]:
+        return parse_refs(self.cleaned_data["members"])
+
+
+class GroupMembersForm(forms.Form):
+    add = forms.CharField(label=_("Add persons (pseudonyms, comma separated)"),
+                          required=False)
+    remove = forms.MultipleChoiceField(label=_("Remove"), required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, members: list[str], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["remove"].choices = [(ref, ref) for ref in members]
+
+    def clean_add(self) -> list[str]:
+        return parse_refs(self.cleaned_data["add"])

@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from wijkregie.areas.models import Area
@@ -174,6 +176,9 @@ def _attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
+    """A file of a signal; ``file`` holds only its Fernet-encrypted content (crypto.py),
+    under a random name. ``size`` is the size of the original."""
+
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=_attachment_path)
     original_name = models.CharField(max_length=200)
@@ -182,6 +187,16 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+@receiver(post_delete, sender=Attachment)
+def _delete_attachment_file(sender: type[Attachment], instance: Attachment,
+                            **kwargs: object) -> None:
+    """The stored file goes with its row (retention purge, cascades from a signal), but
+    only once the deletion commits: a rolled-back purge keeps its files."""
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 class CaseStatus(models.TextChoices):

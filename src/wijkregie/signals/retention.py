@@ -1,14 +1,18 @@
 """Retention: remove expired signals, persons without remaining signals, and closed
-cases past their term. Only metadata of each deletion is logged, never content."""
+cases past their term. Only metadata of each deletion is logged, never content.
+
+Attachment files go with their rows (``models._delete_attachment_file``, after commit).
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from wijkregie.core import audit
@@ -18,6 +22,9 @@ from wijkregie.signals.models import Case, CaseStatus, Category, Signal, Subject
 log = logging.getLogger(__name__)
 # A closed case is kept this long after closing (its signals follow their own terms).
 CLOSED_CASE_TERM = timedelta(days=365)
+# Ids per DELETE: a purge can hold more ids than one statement may carry (SQLite allows
+# 32,766 parameters), so the deletions go in chunks, all in the purge's one transaction.
+DELETE_CHUNK = 1000
 
 
 @dataclass
@@ -33,13 +40,27 @@ class PurgeReport:
                 f"{len(self.cases)} closed cases")
 
 
-def expired_signals(now: datetime) -> QuerySet[Signal]:
-    """Signals whose category's retention period has passed since the date observed."""
-    expired = Q(pk__in=[])
+def _expired(now: datetime) -> Q:
+    expired = Q(pk__in=[])  # without categories nothing expires
     for category in Category.objects.all():
         cutoff = now.date() - timedelta(days=category.retention_days)
         expired |= Q(category=category, observed_on__lt=cutoff)
-    return Signal.objects.filter(expired)
+    return expired
+
+
+def expired_signals(now: datetime) -> QuerySet[Signal]:
+    """Signals whose category's retention period has passed since the date observed."""
+    return Signal.objects.filter(_expired(now))
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), DELETE_CHUNK):
+        yield ids[start:start + DELETE_CHUNK]
+
+
+def _delete(model: type[models.Model], ids: list[int]) -> None:
+    for chunk in _chunks(ids):
+        model._default_manager.filter(pk__in=chunk).delete()
 
 
 def purge(*, apply: bool = False, now: datetime | None = None) -> PurgeReport:
@@ -56,16 +77,15 @@ def purge(*, apply: bool = False, now: datetime | None = None) -> PurgeReport:
                      .values("pk", "municipality_id", "closed_at"))
         report.cases = [{"id": c["pk"], "municipality": c["municipality_id"],
                          "closed_at": c["closed_at"].isoformat()} for c in cases]
-        signal_ids = [s["pk"] for s in signals]
-        orphans = (Subject.objects.annotate(
-            kept=Count("signals", filter=~Q(signals__pk__in=signal_ids)))
-            .filter(kept=0).values("pk", "ref", "municipality_id"))
+        # Persons with no signal outside the expired ones: a subquery, not a list of ids.
+        kept = Signal.objects.exclude(_expired(now)).filter(subjects=OuterRef("pk"))
+        orphans = Subject.objects.filter(~Exists(kept)).values("pk", "ref", "municipality_id")
         report.subjects = [{"id": s["pk"], "pseudonym": s["ref"],
                             "municipality": s["municipality_id"]} for s in orphans]
         if apply:
-            Case.objects.filter(pk__in=[c["id"] for c in report.cases]).delete()
-            Signal.objects.filter(pk__in=signal_ids).delete()
-            Subject.objects.filter(pk__in=[s["id"] for s in report.subjects]).delete()
+            _delete(Case, [c["id"] for c in report.cases])
+            _delete(Signal, [s["id"] for s in report.signals])
+            _delete(Subject, [s["id"] for s in report.subjects])
             SubjectGroup.objects.filter(members__isnull=True, signals__isnull=True).delete()
             for kind, rows in (("signals.signal", report.signals),
                                ("signals.subject", report.subjects),

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.http import HttpRequest
 
 from wijkregie.core import audit
@@ -29,6 +29,7 @@ from wijkregie.core.models import AuditAction, AuditEvent, AuditOutcome, Municip
 from wijkregie.core.scoping import get_scoped_or_404, is_programme_viewer
 from wijkregie.signals import crypto
 from wijkregie.signals.models import (
+    Attachment,
     Case,
     CaseEvent,
     CovenantRule,
@@ -82,10 +83,23 @@ def cases_for(user: User) -> QuerySet[Case]:
         | Q(participants=user.organisation_id)).distinct()
 
 
+def may_register_signals(user: User) -> bool:
+    """Registering signals and keeping groups: both record personal data."""
+    return may_see_personal_data(user) and user.has_perm("signals.add_signal")
+
+
 def groups_for(user: User) -> QuerySet[SubjectGroup]:
     if not may_see_personal_data(user):
         return SubjectGroup.objects.none()
     return SubjectGroup.objects.filter(municipality_id=user.municipality_id)
+
+
+def subjects_for(user: User) -> QuerySet[Subject]:
+    """Persons the user may see: those of signals the covenant shows the user."""
+    return Subject.objects.filter(
+        municipality_id=user.municipality_id,
+        pk__in=Signal.subjects.through.objects.filter(
+            signal__in=signals_for(user)).values("subject_id"))
 
 
 def aggregate_municipalities(user: User) -> QuerySet[Municipality]:
@@ -266,6 +280,25 @@ def get_signal(user: User, pk: int, *, request: HttpRequest | None = None) -> Si
     return signal
 
 
+def read_attachment(user: User, signal_pk: int, pk: int, *,
+                    request: HttpRequest | None = None) -> tuple[Attachment, bytes]:
+    """An attachment's decrypted content for a user who may see its signal; one export
+    event (the file leaves the application). Outside the user's scope: a denied event
+    and 404, as for the signal itself, so neither's existence is revealed."""
+    require_personal(user, request, "signals.attachment")
+    visible = Attachment.objects.filter(signal__in=signals_for(user)).select_related("signal")
+    attachment = get_scoped_or_404(visible, user=user, request=request, pk=pk,
+                                   signal_id=signal_pk)
+    signal = attachment.signal
+    with attachment.file.open("rb") as handle:
+        content = crypto.decrypt_bytes(handle.read())
+    audit_read(AuditAction.EXPORT, user=user, request=request,
+               purpose=_purpose_of(user, [signal]), object_type="signals.attachment",
+               object_id=attachment.pk, subject_refs=_subject_refs([signal]),
+               detail={"signal": signal.pk, "via": "download"})
+    return attachment, content
+
+
 def export_signals(user: User, *, request: HttpRequest | None = None,
                    filters: SignalFilters | None = None, limit: int = 10_000) -> list[Signal]:
     require_personal(user, request, "signals.signal")
@@ -296,6 +329,37 @@ def map_markers(user: User, *, request: HttpRequest | None = None,
 def identities(subjects: Iterable[Subject]) -> dict[str, dict[str, str]]:
     """Decrypted identity per pseudonym, for subjects already obtained through a selector."""
     return {s.ref: crypto.decrypt_identity(s.identity) for s in subjects}
+
+
+# --- groups ----------------------------------------------------------------------------
+
+def list_groups(user: User, *, request: HttpRequest | None = None) -> list[SubjectGroup]:
+    """Group names and sizes: no person is shown, so no read event."""
+    require_personal(user, request, "signals.subjectgroup")
+    return list(groups_for(user).annotate(member_count=Count("members")))
+
+
+def subjects_purpose(user: User, subjects: Iterable[Subject]) -> str:
+    """The covenant purposes under which the user sees these persons."""
+    purposes = covenant_purposes(user)
+    categories = signals_for(user).filter(subjects__in=list(subjects)).values_list(
+        "category_id", flat=True).distinct()
+    return "; ".join(sorted({purposes[c] for c in categories}))
+
+
+def get_group(user: User, pk: int, *, request: HttpRequest | None = None,
+              audited: bool = True) -> tuple[SubjectGroup, list[Subject], int]:
+    """The group, its members the user may see, and how many others it has; one view
+    event when any member is shown."""
+    require_personal(user, request, "signals.subjectgroup")
+    group = get_scoped_or_404(groups_for(user), user=user, request=request, pk=pk)
+    members = list(subjects_for(user).filter(groups=group))
+    hidden = group.members.count() - len(members)
+    if members and audited:
+        audit_read(AuditAction.VIEW, user=user, request=request,
+                   purpose=subjects_purpose(user, members), object_type="signals.subjectgroup",
+                   object_id=group.pk, subject_refs=sorted(s.ref for s in members))
+    return group, members, hidden
 
 
 # --- cases ---------------------------------------------------------------------------

@@ -9,10 +9,12 @@ from datetime import date
 import shapely
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wijkregie.areas.geometry import from_geojson, to_rd
 from wijkregie.areas.models import Area, AreaLevel
@@ -99,53 +101,59 @@ def validate_signal(user: User, data: SignalInput, *, locator: Locator | None = 
     errors: dict[str, str] = {}
     category = _category(municipality, data.category) if data.category else None
     if category is None:
-        errors["category"] = f"unknown category {data.category!r}"
+        errors["category"] = _("unknown category '%(key)s'") % {"key": data.category}
     elif category.pk not in selectors.covenant_purposes(user):
-        errors["category"] = (f"the covenant does not share category {data.category!r} "
-                              "with your organisation")
+        errors["category"] = _("the covenant does not share category '%(key)s' with your "
+                               "organisation") % {"key": data.category}
     if data.pillar not in Pillar.values:
-        errors["pillar"] = f"pillar must be one of {', '.join(Pillar.values)}"
+        errors["pillar"] = _("pillar must be one of %(values)s") % {
+            "values": ", ".join(Pillar.values)}
     if data.reliability not in Reliability.values:
-        errors["reliability"] = f"reliability must be one of {', '.join(Reliability.values)}"
+        errors["reliability"] = _("reliability must be one of %(values)s") % {
+            "values": ", ".join(Reliability.values)}
     if data.sensitivity not in Sensitivity.values:
-        errors["sensitivity"] = f"sensitivity must be one of {', '.join(Sensitivity.values)}"
+        errors["sensitivity"] = _("sensitivity must be one of %(values)s") % {
+            "values": ", ".join(Sensitivity.values)}
     today = today or timezone.localdate()
     if data.observed_on is None:
-        errors["observed_on"] = "date observed is required (YYYY-MM-DD)"
+        errors["observed_on"] = _("date observed is required (YYYY-MM-DD)")
     elif data.observed_on > today:
-        errors["observed_on"] = f"date observed {data.observed_on} lies in the future"
+        errors["observed_on"] = _("date observed %(date)s lies in the future") % {
+            "date": data.observed_on.isoformat()}
     if not data.description.strip():
-        errors["description"] = "a description is required"
+        errors["description"] = _("a description is required")
     area = None
     if data.area_code:
         area = (Area.objects.filter(code=data.area_code, municipality=municipality)
                 .order_by("-year").first())
         if area is None:
-            errors["area_code"] = f"unknown area {data.area_code!r} in {municipality.name}"
+            errors["area_code"] = _("unknown area '%(code)s' in %(municipality)s") % {
+                "code": data.area_code, "municipality": municipality.name}
     if (data.x_rd is None) != (data.y_rd is None):
-        errors["location"] = "give both x and y (RD New metres) or neither"
+        errors["location"] = _("give both x and y (RD New metres) or neither")
     elif data.x_rd is not None:
         locator = locator or Locator(municipality)
         found = locator.area_at(float(data.x_rd), float(data.y_rd))  # type: ignore[arg-type]
         if found is None:
-            errors["location"] = "the point lies outside the municipality's neighbourhoods"
+            errors["location"] = _("the point lies outside the municipality's neighbourhoods")
         elif area is None:
             area = found
     for index, person in enumerate(data.persons, start=1):
         if not person.name.strip():
-            errors[f"person {index} name"] = "a person needs a name"
+            errors[f"person {index} name"] = _("a person needs a name")
         if person.bsn and not crypto.valid_bsn(person.bsn):
-            errors[f"person {index} bsn"] = "malformed BSN (nine digits, elfproef)"
+            errors[f"person {index} bsn"] = _("malformed BSN (nine digits, elfproef)")
         if person.date_of_birth and person.date_of_birth > today:
-            errors[f"person {index} date_of_birth"] = "date of birth lies in the future"
+            errors[f"person {index} date_of_birth"] = _("date of birth lies in the future")
     groups = list(SubjectGroup.objects.filter(municipality=municipality,
                                               name__in=data.group_names))
     missing = set(data.group_names) - {g.name for g in groups}
     if missing:
-        errors["groups"] = f"unknown group(s): {', '.join(sorted(missing))}"
+        errors["groups"] = _("unknown group(s): %(names)s") % {
+            "names": ", ".join(sorted(missing))}
     if not (area or data.address.strip() or data.persons or groups):
         errors["location"] = errors.get(
-            "location", "give a location (area, address or point), a person or a group")
+            "location", _("give a location (area, address or point), a person or a group"))
     if errors:
         raise ValidationError(errors)
     return category, area, groups  # type: ignore[return-value]
@@ -154,14 +162,15 @@ def validate_signal(user: User, data: SignalInput, *, locator: Locator | None = 
 def validate_attachment(upload: UploadedFile) -> str:
     """The attachment's content type, checked by size and by its first bytes."""
     if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"attachment": f"{upload.name}: larger than "
-                               f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB"})
+        raise ValidationError({"attachment": _("%(file)s: larger than %(size)s MB") % {
+            "file": upload.name, "size": MAX_ATTACHMENT_BYTES // (1024 * 1024)}})
     head = upload.read(8)
     upload.seek(0)
     for content_type, magic in ATTACHMENT_TYPES.items():
         if head.startswith(magic):
             return content_type
-    raise ValidationError({"attachment": f"{upload.name}: only PDF, PNG or JPEG files"})
+    raise ValidationError({"attachment": _("%(file)s: only PDF, PNG or JPEG files") % {
+        "file": upload.name}})
 
 
 def new_ref() -> str:
@@ -211,41 +220,54 @@ def _save_signal(user: User, data: SignalInput, category: Category, area: Area |
 def register_signal(*, user: User, data: SignalInput,
                     attachments: list[UploadedFile] | None = None) -> Signal:
     """Register one signal of the user's organisation; nothing is saved on any error."""
-    if not selectors.may_see_personal_data(user) or not user.has_perm("signals.add_signal"):
-        raise ValidationError("you may not register signals")
+    if not selectors.may_register_signals(user):
+        raise ValidationError(_("you may not register signals"))
     category, area, groups = validate_signal(user, data)
     types = [validate_attachment(upload) for upload in attachments or []]
     with transaction.atomic():
         signal = _save_signal(user, data, category, area, groups)
         for upload, content_type in zip(attachments or [], types, strict=True):
-            Attachment.objects.create(signal=signal, file=upload, content_type=content_type,
-                                      original_name=upload.name[:200], size=upload.size)
+            _store_attachment(signal, upload, content_type)
         audit.record(AuditAction.CREATE, actor=user, obj=signal,
                      purpose=selectors.covenant_purposes(user)[category.pk],
                      detail={"subjects": [s.ref for s in signal.subjects.all()]})
     return signal
 
 
+def _store_attachment(signal: Signal, upload: UploadedFile, content_type: str) -> Attachment:
+    """Only the encrypted content reaches the storage; the name there is random."""
+    upload.seek(0)
+    encrypted = ContentFile(crypto.encrypt_bytes(upload.read()), name="attachment")
+    return Attachment.objects.create(signal=signal, file=encrypted, content_type=content_type,
+                                     original_name=upload.name[:200], size=upload.size)
+
+
+RowError = tuple[int, str, str]  # (row number in the file, field, message)
+
+
 def register_signals_bulk(*, user: User, rows: list[SignalInput],
-                          parse_errors: list[str] | None = None) -> list[Signal]:
+                          parse_errors: list[RowError] | None = None) -> list[Signal]:
     """All or nothing: validate every row first, then save in one transaction.
 
-    ``parse_errors`` ("row N, field: message", from reading the file) join the report;
-    a field that could not be read is not reported a second time by validation.
+    ``parse_errors`` (from reading the file) join the report, one line per row and
+    field; a field that could not be read is not reported a second time by validation.
     """
     locator = Locator(user.municipality)
     errors = list(parse_errors or [])
-    reported = {e.split(":", 1)[0] for e in errors}
+    reported = {(number, name) for number, name, _message in errors}
     checked = []
     for number, row in enumerate(rows, start=2):  # row 1 is the CSV header
         try:
             checked.append(validate_signal(user, row, locator=locator))
         except ValidationError as exc:
-            errors.extend(f"row {number}, {name}: {'; '.join(messages)}"
+            errors.extend((number, name, "; ".join(messages))
                           for name, messages in exc.message_dict.items()
-                          if f"row {number}, {name}" not in reported)
+                          if (number, name) not in reported)
     if errors:
-        raise ValidationError(sorted(errors, key=_row_number))
+        raise ValidationError([
+            _("row %(row)s, %(field)s: %(message)s") % {
+                "row": number, "field": name, "message": message}
+            for number, name, message in sorted(errors, key=lambda e: e[0])])
     with transaction.atomic():
         saved = [_save_signal(user, row, *parts) for row, parts in zip(rows, checked,
                                                                           strict=True)]
@@ -255,9 +277,55 @@ def register_signals_bulk(*, user: User, rows: list[SignalInput],
     return saved
 
 
-def _row_number(message: str) -> int:
-    head = message.split(",", 1)[0].removeprefix("row ")
-    return int(head) if head.isdigit() else 0
+# --- groups --------------------------------------------------------------------------
+
+def _visible_subjects(user: User, refs: list[str]) -> list[Subject]:
+    """Persons by pseudonym, only among those the user may see; others are 'unknown'
+    whether they exist elsewhere or not."""
+    subjects = list(selectors.subjects_for(user).filter(ref__in=refs))
+    missing = set(refs) - {s.ref for s in subjects}
+    if missing:
+        raise ValidationError({"members": _("unknown person(s): %(refs)s") % {
+            "refs": ", ".join(sorted(missing))}})
+    return subjects
+
+
+def create_group(*, user: User, name: str, member_refs: list[str]) -> SubjectGroup:
+    if not selectors.may_register_signals(user):
+        raise ValidationError(_("you may not manage groups"))
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("a group needs a name")})
+    if SubjectGroup.objects.filter(municipality_id=user.municipality_id, name=name).exists():
+        # Signals name their groups (form, API, CSV import), so names must be unique.
+        raise ValidationError({"name": _("a group named '%(name)s' already exists") % {
+            "name": name}})
+    members = _visible_subjects(user, member_refs)
+    with transaction.atomic():
+        group = SubjectGroup.objects.create(municipality_id=user.municipality_id, name=name)
+        group.members.set(members)
+        audit.record(AuditAction.CREATE, actor=user, obj=group,
+                     purpose=selectors.subjects_purpose(user, members)[:200],
+                     detail={"members": sorted(s.ref for s in members)})
+    return group
+
+
+def change_group_members(*, user: User, group: SubjectGroup, add_refs: list[str],
+                         remove_refs: list[str]) -> None:
+    """Add and remove persons the user may see; other members stay as they are."""
+    if not selectors.may_register_signals(user) or group.municipality_id != user.municipality_id:
+        raise ValidationError(_("you may not manage groups"))
+    added = _visible_subjects(user, add_refs)
+    removed = _visible_subjects(user, remove_refs)
+    if not (added or removed):
+        raise ValidationError({"members": _("name persons to add or remove")})
+    with transaction.atomic():
+        group.members.add(*added)
+        group.members.remove(*removed)
+        audit.record(AuditAction.UPDATE, actor=user, obj=group,
+                     purpose=selectors.subjects_purpose(user, added + removed)[:200],
+                     detail={"added": sorted(s.ref for s in added),
+                             "removed": sorted(s.ref for s in removed)})
 
 
 # --- cases ---------------------------------------------------------------------------
@@ -269,9 +337,9 @@ def _case_event(case: Case, user: User, kind: str, **fields: object) -> None:
 def create_case(*, user: User, title: str, purpose: str,
                 participants: list[Organisation], signal_ids: list[int]) -> Case:
     if not (selectors.may_see_personal_data(user) and user.has_perm("signals.add_case")):
-        raise ValidationError("you may not create cases")
+        raise ValidationError(_("you may not create cases"))
     if not title.strip() or not purpose.strip():
-        raise ValidationError({"title": "title and purpose are required"})
+        raise ValidationError({"title": _("title and purpose are required")})
     signals = _visible_signals(user, signal_ids)
     with transaction.atomic():
         case = Case.objects.create(municipality_id=user.municipality_id, title=title.strip(),
@@ -290,20 +358,20 @@ def _visible_signals(user: User, signal_ids: list[int]) -> list[Signal]:
     signals = list(selectors.signals_for(user).filter(pk__in=signal_ids))
     missing = set(signal_ids) - {s.pk for s in signals}
     if missing:
-        raise ValidationError({"signals": "unknown signal(s): "
-                               + ", ".join(f"S-{pk}" for pk in sorted(missing))})
+        raise ValidationError({"signals": _("unknown signal(s): %(ids)s") % {
+            "ids": ", ".join(f"S-{pk}" for pk in sorted(missing))}})
     return signals
 
 
 def _directed_case(user: User, case: Case) -> None:
     if case.director_id != user.pk or not user.has_perm("signals.change_case"):
-        raise ValidationError("only the case director changes this case")
+        raise ValidationError(_("only the case director changes this case"))
 
 
 def bundle_signals(*, user: User, case: Case, signal_ids: list[int]) -> None:
     _directed_case(user, case)
     if case.status == CaseStatus.CLOSED:
-        raise ValidationError("a closed case takes no new signals; reopen it first")
+        raise ValidationError(_("a closed case takes no new signals; reopen it first"))
     signals = _visible_signals(user, signal_ids)
     with transaction.atomic():
         case.signals.add(*signals)
@@ -312,12 +380,17 @@ def bundle_signals(*, user: User, case: Case, signal_ids: list[int]) -> None:
                      detail={"signals_added": [s.pk for s in signals]})
 
 
+def _status_label(value: str) -> str:
+    return str(CaseStatus(value).label) if value in CaseStatus.values else value
+
+
 def transition_case(*, user: User, case: Case, to_status: str, reason: str = "") -> Case:
     _directed_case(user, case)
     if to_status not in allowed_transitions(case.status):
-        raise ValidationError({"status": f"a case cannot go from {case.status} to {to_status}"})
+        raise ValidationError({"status": _("a case cannot go from %(from)s to %(to)s") % {
+            "from": CaseStatus(case.status).label, "to": _status_label(to_status)}})
     if (case.status, to_status) in REASON_REQUIRED and not reason.strip():
-        raise ValidationError({"reason": "closing or reopening a case needs a reason"})
+        raise ValidationError({"reason": _("closing or reopening a case needs a reason")})
     with transaction.atomic():
         previous = case.status
         case.status = to_status
@@ -359,7 +432,8 @@ def issue_partner_token(*, organisation: Organisation, municipality: Municipalit
 
 
 def rotate_identity_keys(batch_size: int = 500) -> int:
-    """Re-encrypt every identity with the newest key (after adding one in front)."""
+    """Re-encrypt every identity, TOTP secret and attachment with the newest key (after
+    adding one in front)."""
     from wijkregie.signals.models import TotpDevice
 
     count = 0
@@ -369,5 +443,20 @@ def rotate_identity_keys(batch_size: int = 500) -> int:
                 setattr(obj, field_name, crypto.rotate(getattr(obj, field_name)))
                 obj.save(update_fields=[field_name])
                 count += 1
+        for attachment in Attachment.objects.select_related("signal").iterator(
+                chunk_size=batch_size):
+            with attachment.file.open("rb") as handle:
+                token = handle.read()
+            replace_attachment_file(attachment, crypto.rotate(token))
+            count += 1
     return count
+
+
+def replace_attachment_file(attachment: Attachment, content: bytes) -> None:
+    """Store new content under a new name; the old file is removed only once the row
+    points at the new one (after commit), so a rollback leaves a readable attachment."""
+    old_name, storage = attachment.file.name, attachment.file.storage
+    attachment.file.save("attachment", ContentFile(content), save=False)
+    attachment.save(update_fields=["file"])
+    transaction.on_commit(lambda: storage.delete(old_name))
 

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from wijkregie.areas.geometry import to_wgs84
@@ -24,6 +24,8 @@ from wijkregie.signals.forms import (
     BundleForm,
     CaseForm,
     FilterForm,
+    GroupForm,
+    GroupMembersForm,
     PersonSearchForm,
     SignalForm,
     TotpForm,
@@ -115,8 +117,7 @@ def signal_map(request: HttpRequest) -> HttpResponse:
 
 @personal
 def register(request: HttpRequest) -> HttpResponse:
-    if not (selectors.may_see_personal_data(request.user)
-            and request.user.has_perm("signals.add_signal")):
+    if not selectors.may_register_signals(request.user):
         selectors.deny(request.user, request, "signals.signal", "register")
     form = SignalForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -171,6 +172,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @personal
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    attachment, content = selectors.read_attachment(request.user, pk, attachment_pk,
+                                                    request=request)
+    response = HttpResponse(content, content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=attachment.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"  # personal data: no copies in caches
+    return response
+
+
+@personal
 def export_csv(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, user=request.user)
     rows = selectors.export_signals(request.user, request=request, filters=form.filters())
@@ -187,6 +200,64 @@ def export_csv(request: HttpRequest) -> HttpResponse:
                          "; ".join(g.name for g in s.groups.all()), s.organisation.name,
                          s.description])
     return response
+
+
+# --- groups ------------------------------------------------------------------------------
+
+@personal
+def group_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "signals/group_list.html", {
+        "groups": selectors.list_groups(request.user, request=request),
+        "may_edit": selectors.may_register_signals(request.user)})
+
+
+@personal
+def group_create(request: HttpRequest) -> HttpResponse:
+    if not selectors.may_register_signals(request.user):
+        selectors.deny(request.user, request, "signals.subjectgroup", "create group")
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.create_group(user=request.user, name=form.cleaned_data["name"],
+                                          member_refs=form.cleaned_data["members"])
+        except ValidationError as exc:
+            for message in _error_list(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Group created."))
+            return redirect("signals:group-detail", pk=group.pk)
+    return render(request, "signals/group_form.html", {"form": form})
+
+
+@personal
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The group's members the user may see; POST adds or removes members."""
+    posted = request.method == "POST"
+    if posted and not selectors.may_register_signals(request.user):
+        selectors.deny(request.user, request, "signals.subjectgroup", "change group")
+    group, members, hidden = selectors.get_group(request.user, pk, request=request,
+                                                 audited=not posted)
+    form = GroupMembersForm(request.POST if posted else None,
+                            members=[m.ref for m in members])
+    status = 200
+    if posted:
+        if form.is_valid():
+            try:
+                services.change_group_members(user=request.user, group=group,
+                                              add_refs=form.cleaned_data["add"],
+                                              remove_refs=form.cleaned_data["remove"])
+            except ValidationError as exc:
+                for message in _error_list(exc):
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Group updated."))
+                return redirect("signals:group-detail", pk=group.pk)
+        status = 400
+        group, members, hidden = selectors.get_group(request.user, pk, request=request)
+    return render(request, "signals/group_detail.html", {
+        "group": group, "hidden_count": hidden,
+        "names": dict(sorted(selectors.identities(members).items())), "form": form,
+        "may_edit": selectors.may_register_signals(request.user)}, status=status)
 
 
 # --- cases -------------------------------------------------------------------------------
