@@ -51,6 +51,18 @@ def insert_rows(model: type[Model], column_names: Sequence[str], rows: Iterable[
     return count
 
 
+def refresh_planner_statistics() -> None:
+    """Let SQLite re-sample its table statistics after bulk changes (a bounded sample per
+    index: milliseconds at any size). SQLite keeps none by itself, and without them its
+    planner read all of an indicator's figures to list one municipality's years (30 ms
+    instead of 1 ms at national scale). PostgreSQL's autovacuum analyzes by itself."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA analysis_limit = 1000")
+        cursor.execute("ANALYZE")
+
+
 def _executemany(cursor: CursorWrapper, table: str, column_names: Sequence[str],
                  rows: Iterable[Row]) -> int:
     sql = (f"INSERT INTO {table} ({', '.join(column_names)}) "

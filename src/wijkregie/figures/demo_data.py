@@ -25,8 +25,8 @@ from wijkregie.figures.demo_catalogue import (
 from wijkregie.figures.models import Aggregation, BenchmarkMethod, Indicator, Kind
 from wijkregie.figures.pipeline import (
     FigureGrid,
+    finish_refreshes,
     refresh_municipality,
-    store_national_statistics,
 )
 
 DEMO_YEARS = tuple(range(2015, 2025))
@@ -143,6 +143,6 @@ def build_figures(context: DemoContext) -> None:
                            for spec in catalogue])  # buurten × (indicator, year)
         delivered = FigureGrid.delivered([("A", b) for b in buurten], columns, table)
         refresh_municipality(municipality, indicators.values(), delivered,
-                             national_statistics=False)
+                             finish=False)
     # Once, not after every town: each run reads the gemeente figures of all towns.
-    store_national_statistics([indicator.pk for indicator in indicators.values()])
+    finish_refreshes(indicators.values())

@@ -40,7 +40,7 @@ from wijkregie.figures.aggregation import (
     PartValues,
     aggregate,
 )
-from wijkregie.figures.bulk import insert_observations, insert_rows
+from wijkregie.figures.bulk import insert_observations, insert_rows, refresh_planner_statistics
 from wijkregie.figures.models import Aggregation, CityStatistic, Indicator, Observation
 
 # Keys of places: ("A", area id) or ("P", programme area id).
@@ -124,13 +124,13 @@ class Hierarchy:
 def refresh_municipality(municipality: Municipality,
                          indicators: Iterable[Indicator] | None = None,
                          delivered: FigureGrid | None = None, *,
-                         national_statistics: bool = True) -> int:
+                         finish: bool = True) -> int:
     """Recompute derived and disclosed figures; returns the number of figures stored.
 
     ``delivered`` replaces the delivered figures of these indicators (a generator or an
     importer that already holds them); by default they are read from the database.
-    A caller refreshing many municipalities in a row may pass
-    ``national_statistics=False`` and call :func:`store_national_statistics` once after.
+    A caller refreshing many municipalities in a row passes ``finish=False`` and calls
+    :func:`finish_refreshes` once after.
     """
     indicator_map = _with_related(indicators)
     hierarchy = _hierarchy(municipality)
@@ -144,9 +144,16 @@ def refresh_municipality(municipality: Municipality,
             Observation.objects.filter(scope).delete()
         stored = insert_observations(_rows(grid))
         _store_statistics(municipality, grid, indicator_map, hierarchy)
-        if national_statistics:
-            store_national_statistics(list(indicator_map))
+        if finish:
+            finish_refreshes(indicator_map.values())
     return stored
+
+
+def finish_refreshes(indicators: Iterable[Indicator] | None = None) -> None:
+    """After municipalities were refreshed: the national statistics (they read the
+    gemeente figures of every municipality) and the database's planner statistics."""
+    _store_national_statistics(list(_with_related(indicators)))
+    refresh_planner_statistics()
 
 
 def _scopes(municipality: Municipality, hierarchy: Hierarchy, indicator_ids: list[int]
@@ -422,7 +429,7 @@ def _store_statistics(municipality: Municipality, grid: FigureGrid,
 _STATISTIC_COLUMNS = ("indicator_id", "municipality_id", "year", "level", "mean", "sd", "n")
 
 
-def store_national_statistics(indicator_ids: list[int]) -> None:
+def _store_national_statistics(indicator_ids: list[int]) -> None:
     """Mean of the shown gemeente figures over all municipalities (at least two)."""
     CityStatistic.objects.filter(municipality__isnull=True,
                                  indicator_id__in=indicator_ids).delete()

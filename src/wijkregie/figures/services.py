@@ -19,7 +19,7 @@ from wijkregie.core.models import AuditAction, Municipality, User
 from wijkregie.core.progress import Progress, no_progress
 from wijkregie.figures import cbs_odata
 from wijkregie.figures.models import Aggregation, Indicator, Observation, Theme
-from wijkregie.figures.pipeline import refresh_municipality
+from wijkregie.figures.pipeline import finish_refreshes, refresh_municipality
 
 CBS_FORMATS = ("typed", "untyped", "stripped")
 # CBS topic groups (outermost first) → the programme's themes.
@@ -156,9 +156,10 @@ def _replace_observations(rows: list[tuple[Indicator, Area, float | None, str]],
             Observation(indicator=ind, area=area, year=year, month=month, value=value,
                         status=status) for ind, area, value, status in own_rows],
             batch_size=2000)
-        refresh_municipality(municipality, indicators)
+        refresh_municipality(municipality, indicators, finish=False)
         report.municipalities.append(municipality.code)
         report.observations += len(own_rows)
+    finish_refreshes({row[0] for row in rows})
 
 
 # --- a municipality's own figures -------------------------------------------------------
