@@ -136,3 +136,20 @@ def test_schema_and_docs_served_without_cdn(demo, login):
     assert schema.status_code == 200 and b"/api/signals/import/" in schema.content
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower() and "/static/" in docs
+
+
+def test_list_rows_carry_exactly_each_signals_pseudonyms_and_groups(demo):
+    from wijkregie.signals.models import SubjectAccess
+
+    headers = _token("Politie")
+    body = Client().get("/api/signals/?limit=500", **headers).json()
+    rows = {row["id"]: row for row in body["results"]}
+    signals = Signal.objects.filter(pk__in=rows).prefetch_related("subjects", "groups")
+    assert any(s.groups.exists() for s in signals), "the demo page should hold a group"
+    for signal in signals:
+        assert sorted(rows[signal.pk]["persons"]) == sorted(s.ref for s in signal.subjects.all())
+        assert sorted(rows[signal.pk]["groups"]) == sorted(g.name for g in signal.groups.all())
+    event = AuditEvent.objects.filter(detail__via="api").latest("seq")
+    indexed = set(SubjectAccess.objects.filter(event_seq=event.seq)
+                  .values_list("subject_ref", flat=True))
+    assert indexed == {ref for row in rows.values() for ref in row["persons"]}

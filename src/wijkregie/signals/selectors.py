@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
 from wijkregie.core import audit
@@ -227,14 +227,29 @@ def signal_rows(queryset: QuerySet[Signal], *, offset: int, limit: int
     if not rows:
         return rows, total
     by_id = {row["id"]: row | {"persons": [], "groups": []} for row in rows}
-    # Persons and groups in one round trip: this is the API's hot path.
-    persons = Signal.subjects.through.objects.filter(signal_id__in=by_id).values_list(
-        "signal_id", "subject__ref", Value("persons", output_field=CharField()))
-    groups = Signal.groups.through.objects.filter(signal_id__in=by_id).values_list(
-        "signal_id", "subjectgroup__name", Value("groups", output_field=CharField()))
-    for signal_id, name, kind in persons.union(groups, all=True):
-        by_id[signal_id][kind].append(name)
+    ids = ", ".join(["%s"] * len(by_id))
+    with connection.cursor() as cursor:
+        cursor.execute(_PERSONS_AND_GROUPS.format(ids=ids), [*by_id, *by_id])
+        for signal_id, name, kind in cursor.fetchall():
+            by_id[signal_id][kind].append(name)
     return list(by_id.values()), total
+
+
+def _persons_and_groups_sql() -> str:
+    """Pseudonyms and group names of a page of signals in one round trip. Plain SQL
+    (names from the models) because building this as two ORM querysets was a fifth
+    of the API list's CPU; ``{ids}`` is filled with one placeholder per signal."""
+    persons, groups = Signal.subjects, Signal.groups
+    return (
+        f"SELECT l.signal_id, p.ref, 'persons' FROM {persons.through._meta.db_table} l "
+        f"JOIN {Subject._meta.db_table} p ON p.id = l.subject_id WHERE l.signal_id IN ({{ids}}) "
+        f"UNION ALL "
+        f"SELECT l.signal_id, g.name, 'groups' FROM {groups.through._meta.db_table} l "
+        f"JOIN {SubjectGroup._meta.db_table} g ON g.id = l.subjectgroup_id "
+        f"WHERE l.signal_id IN ({{ids}})")
+
+
+_PERSONS_AND_GROUPS = _persons_and_groups_sql()
 
 
 def list_signal_rows(user: User, *, request: HttpRequest | None = None,
