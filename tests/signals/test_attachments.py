@@ -151,3 +151,20 @@ def test_migration_encrypts_plaintext_files_once(demo, django_capture_on_commit_
         migration.encrypt_plaintext(apps, None)  # a second run leaves it alone
     legacy.refresh_from_db()
     assert Path(legacy.file.path).read_bytes() == encrypted
+
+
+def test_a_registration_that_fails_leaves_no_file_behind(demo, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    def broken_audit(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("audit store unavailable")
+
+    folder = Path(default_storage.location)
+    before = {p for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
+    signals_before = Signal.objects.count()
+    monkeypatch.setattr(services.audit, "record", broken_audit)
+    with pytest.raises(RuntimeError):
+        _care_signal_with_pdf()
+    after = {p for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
+    assert after == before
+    assert Signal.objects.count() == signals_before and not Attachment.objects.exists()

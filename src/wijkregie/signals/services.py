@@ -224,13 +224,20 @@ def register_signal(*, user: User, data: SignalInput,
         raise ValidationError(_("you may not register signals"))
     category, area, groups = validate_signal(user, data)
     types = [validate_attachment(upload) for upload in attachments or []]
-    with transaction.atomic():
-        signal = _save_signal(user, data, category, area, groups)
-        for upload, content_type in zip(attachments or [], types, strict=True):
-            _store_attachment(signal, upload, content_type)
-        audit.record(AuditAction.CREATE, actor=user, obj=signal,
-                     purpose=selectors.covenant_purposes(user)[category.pk],
-                     detail={"subjects": [s.ref for s in signal.subjects.all()]})
+    stored: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            signal = _save_signal(user, data, category, area, groups)
+            for upload, content_type in zip(attachments or [], types, strict=True):
+                stored.append(_store_attachment(signal, upload, content_type))
+            audit.record(AuditAction.CREATE, actor=user, obj=signal,
+                         purpose=selectors.covenant_purposes(user)[category.pk],
+                         detail={"subjects": [s.ref for s in signal.subjects.all()]})
+    except BaseException:
+        # The rows roll back; their files were already written to storage.
+        for attachment in stored:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
     return signal
 
 
