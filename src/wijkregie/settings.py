@@ -127,7 +127,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # PostgreSQL: server-side parameters and prepared statements (after a statement has
     # run PREPARE_THRESHOLD times on a connection) roughly halve the database's CPU per
-    # request on the hot read paths (ADR 0025). Behind PgBouncer in transaction mode set
+    # request on the hot read paths (ADR 0008). Behind PgBouncer in transaction mode set
     # WIJKREGIE_PG_PREPARE_THRESHOLD=0 (off), or use PgBouncer >= 1.21 with
     # max_prepared_statements.
     _prepare = int(os.environ.get("WIJKREGIE_PG_PREPARE_THRESHOLD", "5"))

@@ -4,7 +4,7 @@
 mirrors it into the role groups after every migrate so the admin can show it, and the
 admin cannot change a group's permissions. Deciding a permission from the user's role
 names and that table costs one small query per request instead of Django's two joins
-over the permission tables (measured on the signals API: benchmarks/RESULTS.md, ADR 0025).
+over the permission tables (measured on the signals API: benchmarks/RESULTS.md, ADR 0008).
 Users never hold direct permissions (the admin has no field for them).
 """
 
@@ -39,7 +39,8 @@ class RoleBackend(ModelBackend):
 
 def _roles(user: Any) -> list[str]:
     """The user's role names; plain SQL as it runs on every request that checks a
-    permission (the ORM took four times the database's time to build it)."""
+    permission (through the ORM about 4× the CPU of this statement, mostly building the query;
+    benchmarks/signals/bench_query_building.py)."""
     memberships = type(user).groups.through._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT g.name FROM {Group._meta.db_table} g JOIN {memberships} m "

@@ -67,9 +67,10 @@ def covenant_purposes(user: User) -> dict[int, str]:
 
 def _covenant_purposes_sql() -> str:
     """The rules of the municipality's covenant for one organisation, if it takes part.
-    Plain SQL (names from the models): every personal-data request runs it, and the ORM
-    spent six times the database's time building it. The authorisation matrix tests
-    every role and organisation against it."""
+    Plain SQL (names from the models): every personal-data request runs it, and building
+    it through the ORM cost about six times the plain statement's CPU
+    (benchmarks/signals/bench_query_building.py). The authorisation matrix tests every
+    role and organisation against it."""
     participants = Covenant.participants.through._meta
     return (f"SELECT r.category_id, r.purpose FROM {CovenantRule._meta.db_table} r "
             f"JOIN {Covenant._meta.db_table} c ON c.id = r.covenant_id "
@@ -150,7 +151,7 @@ def audit_read(action: str, *, user: User, request: HttpRequest | None, purpose:
 
 def _index_subjects(event_seq: int, subject_refs: list[str]) -> None:
     """The person index rows of one read, as one multi-row INSERT: model instances and
-    bulk_create were half the CPU of auditing an API list (benchmarks/RESULTS.md)."""
+    bulk_create were a third of the CPU of auditing an API list in a profile."""
     if not subject_refs:
         return
     values = ", ".join(["(%s, %s)"] * len(subject_refs))
