@@ -48,7 +48,7 @@ def _audit_use(request: Request, token: PartnerToken) -> None:
         ).update(last_audited_at=now)
         if claimed:
             audit.record(AuditAction.LOGIN, actor=token.service_user, request=request._request,
-                         detail={"expires_at": token.expires_at.isoformat()})
+                         detail={"via": VIA, "expires_at": token.expires_at.isoformat()})
 
 
 class PartnerTokenAuthentication(authentication.BaseAuthentication):
@@ -69,13 +69,13 @@ class PartnerTokenAuthentication(authentication.BaseAuthentication):
         if token is None:
             raise exceptions.AuthenticationFailed(_("invalid, expired or revoked token"))
         # Every event of this request names the token, the failed login too.
-        request._request.audit_context = {"via": VIA, "token": token.pk,  # type: ignore[attr-defined]
-                                          "token_prefix": token.prefix}
+        request._request.audit_context = {  # type: ignore[attr-defined]
+            "partner_token": token.pk, "partner_token_prefix": token.prefix}
         reason = _refusal(token, timezone.now())
         if reason:
             audit.record(AuditAction.LOGIN_FAILED, actor=token.service_user,
                          request=request._request, outcome=AuditOutcome.DENIED,
-                         detail={"reason": reason})
+                         detail={"via": VIA, "reason": reason})
             raise exceptions.AuthenticationFailed(_("invalid, expired or revoked token"))
         _audit_use(request, token)
         return token.service_user, token
