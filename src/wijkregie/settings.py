@@ -51,7 +51,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "wijkregie.core.admin_apps.WijkregieAdminConfig",  # django.contrib.admin, second factor first
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -165,6 +165,20 @@ if not (_audit_lanes.isdigit() and 1 <= int(_audit_lanes) <= 64):
     raise ImproperlyConfigured(
         f"WIJKREGIE_AUDIT_LANES must be a whole number from 1 to 64, not {_audit_lanes!r}")
 AUDIT_LANES = int(_audit_lanes)
+
+
+def _env_positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, str(default)).strip()
+    if not (raw.isdigit() and int(raw) > 0):
+        raise ImproperlyConfigured(f"{name} must be a whole number above 0, not {raw!r}")
+    return int(raw)
+
+
+# Partner API tokens (ADR 0009): days a new token works, and how often at most its use
+# writes a login-like audit event (every read event names the token regardless).
+PARTNER_TOKEN_LIFETIME_DAYS = _env_positive_int("WIJKREGIE_PARTNER_TOKEN_DAYS", 90)
+PARTNER_TOKEN_AUDIT_INTERVAL_SECONDS = _env_positive_int(
+    "WIJKREGIE_PARTNER_TOKEN_AUDIT_INTERVAL", 900)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.contrib import admin
 
 from wijkregie.areas.models import Area, ProgrammeArea
+from wijkregie.core.admin_audit import AuditedModelAdmin
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(AuditedModelAdmin):
     list_display = ("code", "name", "level", "year", "municipality")
     list_filter = ("level", "year")
     search_fields = ("code", "name")
@@ -16,7 +17,7 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgrammeArea)
-class ProgrammeAreaAdmin(admin.ModelAdmin):
+class ProgrammeAreaAdmin(AuditedModelAdmin):
     list_display = ("name", "municipality")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}

@@ -128,11 +128,16 @@ def record(
 ) -> AuditEvent:
     """Append one event to a lane's chain and return it.
 
-    ``request`` supplies the actor and client address when given; ``username`` records
-    who was named in a failed login, where there is no authenticated actor.
+    ``request`` supplies the actor and client address when given, and the request's
+    ``audit_context`` (e.g. the partner token it came with) joins the detail of every
+    event it writes; ``username`` records who was named in a failed login, where there
+    is no authenticated actor.
     """
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user  # type: ignore[assignment]
+    context = getattr(request, "audit_context", None) if request is not None else None
+    if context:
+        detail = {**context, **(detail or {})}
     obj_type, obj_id = _object_label(obj, object_type, object_id)
     client_address = getattr(request, "client_address", None) if request else None
     # No savepoint inside a caller's transaction: if the append fails, the caller's

@@ -12,6 +12,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 ADMINISTRATOR = "administrator"
+# Administers every municipality (tenants, shared organisations, global categories);
+# sees no personal data. A municipal administrator is scoped to its own municipality.
+PLATFORM_ADMINISTRATOR = "platform_administrator"
 GEBIEDSREGISSEUR = "gebiedsregisseur"
 ANALYST = "analyst"
 PARTNER_WORKER = "partner_worker"
@@ -21,6 +24,7 @@ CASE_DIRECTOR = "case_director"
 
 ROLE_LABELS = {
     ADMINISTRATOR: _("administrator"),
+    PLATFORM_ADMINISTRATOR: _("platform administrator"),
     GEBIEDSREGISSEUR: _("area director (gebiedsregisseur)"),
     ANALYST: _("analyst"),
     PARTNER_WORKER: _("partner worker"),
@@ -43,24 +47,31 @@ SIGNALS_AGGREGATES = ("signals.view_signal",)
 SIGNALS_PERSONAL = ("signals.view_signal", "signals.view_personal_signals",
                     "signals.add_signal", "signals.view_case")
 
+# The administrator of one municipality (scoped by core/administration.py).
+_ADMINISTRATION = {
+    "core.view_audit_log",
+    "core.add_organisation", "core.change_organisation", "core.view_organisation",
+    "core.add_user", "core.change_user", "core.view_user",
+    "core.view_municipality", "core.change_municipality", "core.view_job",
+    "auth.view_group",
+    "areas.view_area", "areas.change_area", "areas.import_areas",
+    "areas.view_programmearea", "areas.add_programmearea", "areas.change_programmearea",
+    "figures.view_indicator", "figures.add_indicator", "figures.change_indicator",
+    "figures.import_figures", "figures.export_figures",
+    *SIGNALS_AGGREGATES, "signals.export_subject", "signals.view_covenant",
+    "signals.add_covenant", "signals.change_covenant", "signals.view_category",
+    "signals.add_category", "signals.change_category", "signals.add_covenantrule",
+    "signals.change_covenantrule", "signals.delete_covenantrule",
+    "signals.view_covenantrule", "signals.view_partnertoken", "signals.change_partnertoken",
+}
+
 # "app_label.codename" per role.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    ADMINISTRATOR: {
-        "core.view_audit_log",
-        "core.add_organisation", "core.change_organisation", "core.view_organisation",
-        "core.add_user", "core.change_user", "core.view_user",
-        "core.view_municipality", "core.change_municipality", "core.view_job",
-        "auth.view_group",
-        "areas.view_area", "areas.change_area", "areas.import_areas",
-        "areas.view_programmearea", "areas.add_programmearea", "areas.change_programmearea",
-        "figures.view_indicator", "figures.add_indicator", "figures.change_indicator",
-        "figures.import_figures", "figures.export_figures",
-        *SIGNALS_AGGREGATES, "signals.export_subject", "signals.view_covenant",
-        "signals.add_covenant", "signals.change_covenant", "signals.view_category",
-        "signals.add_category", "signals.change_category", "signals.add_covenantrule",
-        "signals.change_covenantrule", "signals.delete_covenantrule",
-        "signals.view_covenantrule", "signals.view_partnertoken", "signals.change_partnertoken",
-    },
+    ADMINISTRATOR: _ADMINISTRATION,
+    # Across municipalities, so without the subject access export (personal data) and
+    # with the creation of tenants.
+    PLATFORM_ADMINISTRATOR: (_ADMINISTRATION - {"signals.export_subject"})
+    | {"core.add_municipality"},
     GEBIEDSREGISSEUR: {
         "areas.view_area", "areas.view_programmearea", "areas.change_programmearea",
         "figures.view_indicator", "figures.export_figures", *SIGNALS_AGGREGATES,
@@ -91,6 +102,18 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 
 # Roles whose permissions include personal data must log in with a second factor.
 PERSONAL_DATA_PERMISSIONS = {"signals.view_personal_signals", "signals.export_subject"}
+# So must roles that decide who may see what (users, roles, organisations, covenant,
+# tokens): changing those is as good as reading what they open (ADR 0009).
+ACCESS_CONTROL_PERMISSIONS = {
+    "core.add_user", "core.change_user", "core.add_organisation", "core.change_organisation",
+    "core.change_municipality", "signals.add_covenant", "signals.change_covenant",
+    "signals.add_covenantrule", "signals.change_covenantrule", "signals.delete_covenantrule",
+    "signals.change_partnertoken", "signals.change_category",
+}
+SECOND_FACTOR_PERMISSIONS = PERSONAL_DATA_PERMISSIONS | ACCESS_CONTROL_PERMISSIONS
+# Roles only a platform administrator may give or take: they reach beyond one
+# municipality.
+PLATFORM_ONLY_ROLES = {PLATFORM_ADMINISTRATOR, PROGRAMME_VIEWER}
 
 
 def _permission_filter(perms: set[str]) -> Q:

@@ -213,6 +213,7 @@ DEMO_USERS = [
     ("adviseur", roles.SAFETY_ADVISER, "gemeente", 0),
     ("programma", roles.PROGRAMME_VIEWER, "programma", None),
     ("regisseur2", roles.GEBIEDSREGISSEUR, "gemeente", 1),
+    ("platformbeheerder", roles.PLATFORM_ADMINISTRATOR, "programma", None),
 ]
 
 
@@ -228,7 +229,8 @@ def build_users(context: DemoContext) -> None:
         org = context.organisations[org_key if town is None else f"{org_key}:{municipality.code}"]
         user = User(username=username, organisation=org, municipality=municipality,
                     first_name=username.capitalize(), last_name="(demo)",
-                    is_staff=role == roles.ADMINISTRATOR)  # the admin site is theirs
+                    # the admin site is theirs
+                    is_staff=role in (roles.ADMINISTRATOR, roles.PLATFORM_ADMINISTRATOR))
         if password_hash is None:
             user.set_password(DEMO_PASSWORD)
             password_hash = user.password

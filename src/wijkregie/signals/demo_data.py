@@ -19,7 +19,7 @@ from wijkregie.areas.models import Area, AreaLevel
 from wijkregie.core import roles
 from wijkregie.core.models import Municipality, User
 from wijkregie.demo.loader import DEMO_PASSWORD, DemoContext, DemoLogin, demo_cleanup, demo_step
-from wijkregie.signals import crypto
+from wijkregie.signals import crypto, totp
 from wijkregie.signals.models import (
     Case,
     CaseEvent,
@@ -143,11 +143,10 @@ def _users(context: DemoContext) -> dict[str, User]:
 
 
 def _enrol_demo_totp() -> None:
-    """Pre-enrol every demo account whose role sees personal data (documented secret)."""
+    """Pre-enrol every demo account whose role sees personal data or administers
+    (documented secret)."""
     needing = [u for u in User.objects.filter(organisation__is_demo=True)
-               .prefetch_related("groups__permissions__content_type")
-               if u.has_perm("signals.view_personal_signals")
-               or u.has_perm("signals.export_subject")]
+               if totp.needs_second_factor(u)]
     secrets = crypto.encrypt_identities([{"name": DEMO_TOTP_SECRET}] * len(needing))
     TotpDevice.objects.bulk_create([TotpDevice(user=u, secret=s, confirmed=True)
                                     for u, s in zip(needing, secrets, strict=True)])

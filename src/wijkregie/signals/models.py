@@ -269,7 +269,11 @@ class SubjectAccess(models.Model):
 
 
 class PartnerToken(models.Model):
-    """API token of one organisation in one municipality; only its SHA-256 is stored."""
+    """API token of one organisation in one municipality; only its SHA-256 is stored.
+
+    A token works until ``expires_at`` and never again once revoked (services.py;
+    ADR 0009). ``last_audited_at`` paces the login-like event of its use.
+    """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     service_user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
@@ -277,7 +281,14 @@ class PartnerToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
     revoked = models.BooleanField(default=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_audited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("partner API token")
+        verbose_name_plural = _("partner API tokens")
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.organisation})"

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import shapely
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wijkregie.areas.geometry import from_geojson, to_rd
 from wijkregie.areas.models import Area, AreaLevel
-from wijkregie.core import audit
+from wijkregie.core import administration, audit
 from wijkregie.core.models import AuditAction, Municipality, Organisation, User
 from wijkregie.core.roles import PARTNER_WORKER
 from wijkregie.signals import crypto, selectors
@@ -413,15 +416,19 @@ def transition_case(*, user: User, case: Case, to_status: str, reason: str = "")
 # --- partner API tokens --------------------------------------------------------------
 
 def issue_partner_token(*, organisation: Organisation, municipality: Municipality,
-                        issued_by: User | None = None) -> str:
+                        issued_by: User | None = None, lifetime_days: int | None = None,
+                        now: datetime | None = None) -> str:
     """A new token for a partner system; returns the secret once (only its hash is kept).
 
     The token acts as a service account of the organisation with the partner worker
-    role, so the covenant scopes it exactly like a person of that organisation.
+    role, so the covenant scopes it exactly like a person of that organisation. It
+    works for ``lifetime_days`` (default ``PARTNER_TOKEN_LIFETIME_DAYS``).
     """
-    import hashlib
-
+    days = settings.PARTNER_TOKEN_LIFETIME_DAYS if lifetime_days is None else lifetime_days
+    if days < 1:
+        raise ValidationError({"lifetime_days": _("a token works for at least one day")})
     raw = "wr_" + secrets.token_urlsafe(32)
+    expires_at = (now or timezone.now()) + timedelta(days=days)
     with transaction.atomic():
         user = User.objects.create(
             username=f"api-{organisation.pk}-{municipality.code}-{secrets.token_hex(3)}",
@@ -432,10 +439,29 @@ def issue_partner_token(*, organisation: Organisation, municipality: Municipalit
         user.groups.add(Group.objects.get(name=PARTNER_WORKER))
         token = PartnerToken.objects.create(organisation=organisation, service_user=user,
                                             key_hash=hashlib.sha256(raw.encode()).hexdigest(),
-                                            prefix=raw[3:9])
+                                            prefix=raw[3:9], expires_at=expires_at)
         audit.record(AuditAction.CREATE, actor=issued_by, obj=token,
-                     detail={"organisation": organisation.pk, "municipality": municipality.code})
+                     detail={"organisation": organisation.pk, "municipality": municipality.code,
+                             "service_user": user.pk, "expires_at": expires_at.isoformat()})
     return raw
+
+
+def revoke_partner_tokens(*, actor: User, tokens: list[PartnerToken],
+                          request: HttpRequest | None = None) -> None:
+    """Revoke tokens for good: the token is refused from now on and its service account
+    is deactivated; one audited change each (nothing un-revokes a token)."""
+    now = timezone.now()
+    with transaction.atomic():
+        for token in tokens:
+            if token.revoked:
+                continue
+            token.revoked, token.revoked_at = True, now
+            administration.save(actor=actor, obj=token, request=request,
+                                purpose="partner token revoked")
+            service_user = token.service_user
+            service_user.is_active = False
+            administration.save(actor=actor, obj=service_user, request=request,
+                                purpose="partner token revoked")
 
 
 def rotate_identity_keys(batch_size: int = 500) -> int:

@@ -1,4 +1,5 @@
-"""Two-factor authentication (TOTP, RFC 6238) for roles that can see personal data.
+"""Two-factor authentication (TOTP, RFC 6238) for roles that can see personal data or
+change who may see it (the admin site, ADR 0009).
 
 The secret is stored encrypted with the identity key; a used time step is remembered
 so a code cannot be replayed. A verified session carries the user's id under
@@ -15,7 +16,7 @@ from django.http import HttpRequest
 
 from wijkregie.core import audit
 from wijkregie.core.models import AuditAction, AuditOutcome, User
-from wijkregie.core.roles import PERSONAL_DATA_PERMISSIONS
+from wijkregie.core.roles import SECOND_FACTOR_PERMISSIONS
 from wijkregie.core.throttling import login_throttled
 from wijkregie.signals import crypto
 from wijkregie.signals.models import TotpDevice
@@ -25,7 +26,10 @@ ISSUER = "Wijkregie"
 
 
 def needs_second_factor(user: User) -> bool:
-    return user.is_authenticated and any(user.has_perm(p) for p in PERSONAL_DATA_PERMISSIONS)
+    """Roles that see personal data or decide who may see it, and everyone who may
+    enter the admin site."""
+    return user.is_authenticated and (
+        user.is_staff or any(user.has_perm(p) for p in SECOND_FACTOR_PERMISSIONS))
 
 
 def is_verified(request: HttpRequest) -> bool:

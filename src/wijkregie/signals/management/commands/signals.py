@@ -17,6 +17,8 @@ class Command(BaseCommand):
         token = sub.add_parser("issue-token", help="API token for a partner organisation")
         token.add_argument("--organisation", required=True, help="organisation name")
         token.add_argument("--municipality", required=True, help="CBS code, e.g. GM0363")
+        token.add_argument("--days", type=int, default=None,
+                           help="days the token works (default: WIJKREGIE_PARTNER_TOKEN_DAYS)")
         sub.add_parser("rotate-keys", help="re-encrypt identities with the newest key")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -33,6 +35,9 @@ class Command(BaseCommand):
                 pk=municipality.pk).exists():
             raise CommandError(f"{organisation.name} does not work in "
                                f"{options['municipality']!r}")
-        raw = services.issue_partner_token(organisation=organisation, municipality=municipality)
+        if options["days"] is not None and options["days"] < 1:
+            raise CommandError("--days must be at least 1")
+        raw = services.issue_partner_token(organisation=organisation, municipality=municipality,
+                                           lifetime_days=options["days"])
         self.stdout.write("Token (shown once; store it in the partner system's secret "
                           f"store):\n{raw}")
