@@ -340,6 +340,7 @@ def import_figures(request: HttpRequest) -> HttpResponse:
                 out.write(chunk)
         job = start_job("figures.import", params={
             "path": str(target), "municipality": request.user.municipality.code,
+            "replace": form.cleaned_data["replace"],
         }, created_by=request.user, municipality=request.user.municipality)
         return redirect("job-status", job_id=job.pk)
     return render(request, "figures/import.html", {"form": form})
