@@ -133,7 +133,7 @@ def test_dutch_excel_csv_export(town, tmp_path):
     path = tmp_path / "nl.csv"  # Excel NL "CSV (puntkomma)": BOM, semicolons, 1.234,5
     path.write_bytes(("\ufeffGebiedscode;Periode;Indicator;Waarde\r\n"
                       f"{b};2023;inbraken;1.234,5\r\n{b};2023;werkloos_pct;12,5%\r\n"
-                      ).encode("utf-8"))
+                      ).encode())
     import_own_figures(path, municipality=town.municipality)
     values = _delivered(town)
     assert values[("inbraken", b, 2023, 0)] == 1234.5
@@ -145,7 +145,7 @@ def test_english_excel_csv_export(town, tmp_path):
     path = tmp_path / "en.csv"
     path.write_bytes(("\ufeffarea_code,year,indicator,value\r\n"
                       f'{b},2023,inbraken,"1,234.5"\r\n{b},2023,werkloos_pct,12.5%\r\n'
-                      ).encode("utf-8"))
+                      ).encode())
     import_own_figures(path, municipality=town.municipality)
     values = _delivered(town)
     assert values[("inbraken", b, 2023, 0)] == 1234.5

@@ -262,7 +262,7 @@ def import_own_figures(path: Path, *, municipality: Municipality, replace: str =
                                number_format, problems)
         if parsed is None:
             continue
-        indicator, area, year, month, value, status = parsed
+        indicator, area, year, month, _value, _status = parsed
         key = (indicator.key, area.code, f"{year}-{month}")
         if key in seen:
             problems.append(f"row {number}: duplicate of row {seen[key]} (same area, period "
