@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from wijkregie.areas.models import Area, AreaLevel, ProgrammeArea
 from wijkregie.core.models import Municipality, User
@@ -37,11 +37,21 @@ def indicators_for(user: User) -> QuerySet[Indicator]:
     return Indicator.objects.filter(own).select_related("denominator")
 
 
+def find_indicator(user: User, key: str) -> Indicator | None:
+    """The indicator a key means for this user, by one rule on every database: the
+    municipality's own indicator before a shared one with the same key.
+
+    (Ordering on the nullable municipality and taking the last row gave the own one on
+    SQLite, which sorts NULL first, and the shared one on PostgreSQL, which sorts it
+    last; the NULL position is now explicit.)"""
+    return (indicators_for(user).filter(key=key)
+            .order_by(F("municipality_id").asc(nulls_first=True)).last())
+
+
 def get_indicator(user: User, key: str) -> Indicator:
     from django.http import Http404
 
-    indicator = (indicators_for(user).filter(key=key)
-                 .order_by("municipality_id").last())  # own indicator before shared
+    indicator = find_indicator(user, key)
     if indicator is None:
         raise Http404("No such indicator")
     return indicator
@@ -74,8 +84,7 @@ def observed_series(user: User, *, indicator_key: str, area: Area | None = None,
     Used by other capabilities (e.g. the MKBA ex-post comparison). The caller has
     already scoped ``area``/``programme_area`` to the user through its own selectors.
     """
-    indicator = indicators_for(user).filter(key=indicator_key).order_by(
-        "municipality_id").last()
+    indicator = find_indicator(user, indicator_key)
     if indicator is None:
         return []
     return observations(user, area=area, programme_area=programme_area,

@@ -18,7 +18,7 @@ from wijkregie.areas.models import Area
 from wijkregie.core import audit
 from wijkregie.core.models import AuditAction, Municipality, User
 from wijkregie.core.progress import Progress, no_progress
-from wijkregie.figures import cbs_odata, numbers
+from wijkregie.figures import cbs_columns, cbs_odata, numbers
 from wijkregie.figures.models import Aggregation, Indicator, Observation, Theme
 from wijkregie.figures.pipeline import finish_refreshes, refresh_municipality
 
@@ -65,12 +65,16 @@ class ImportReport:
     replaced: int = 0  # existing delivered figures overwritten by the file
     removed: int = 0  # delivered figures removed without a new value (replace scope)
     mapped: dict[str, str] = field(default_factory=dict)  # CBS column -> catalogue key
+    data_format: str = ""  # CBS imports: the format read (given or detected)
+    table: str = ""
+    year: int | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {"source": self.source, "indicators": self.indicators,
                 "observations": self.observations, "municipalities": self.municipalities,
                 "replace_scope": self.replace_scope, "replaced": self.replaced,
-                "removed": self.removed, "mapped": self.mapped}
+                "removed": self.removed, "mapped": self.mapped,
+                "data_format": self.data_format, "table": self.table, "year": self.year}
 
     def summary(self) -> str:
         """One line for the command and the job page: what changed, in which scope."""
@@ -81,28 +85,46 @@ class ImportReport:
 
 # --- CBS ---------------------------------------------------------------------------
 
-def import_cbs(*, properties: Path, data: Path, data_format: str, year: int,
-               division_year: int | None = None, table: str = "",
+def import_cbs(*, properties: Path, data: Path, data_format: str = "auto",
+               year: int | None = None, division_year: int | None = None, table: str = "",
                actor: User | None = None, progress: Progress = no_progress) -> ImportReport:
     """Import a CBS Kerncijfers table: metadata from DataProperties, values from the data.
 
-    Keys lose their position suffix; secret or unknown cells become suppressed or
-    missing, never numbers. Every area code must be in the register for the division
-    year (default: ``year``); any problem imports nothing.
+    The data format (typed, untyped or stripped) is read from the data file unless
+    given; the table id and year from ``TableInfos.json`` beside DataProperties when
+    not given. Keys lose their position suffix; secret or unknown cells become
+    suppressed or missing, never numbers. Each column aggregates by what it is
+    (:mod:`figures.cbs_columns`) and is shown with CBS's decimals; columns that mean a
+    catalogue indicator fill that indicator. Every area code must be in the register
+    for the division year (default: ``year``); any problem imports nothing.
     """
-    if data_format not in CBS_FORMATS:
-        raise ValueError(f"--format must be one of {', '.join(CBS_FORMATS)}")
+    if data_format not in (*CBS_FORMATS, "auto"):
+        raise ValueError(f"--format must be one of auto, {', '.join(CBS_FORMATS)}")
     progress(0.05, "reading DataProperties")
+    if not properties.is_file():
+        raise FiguresImportError(str(properties), ["file not found"])
     metadata = cbs_odata.load_data_properties(properties)
+    info = _table_info(properties)
+    table = table or info.get("Identifier", "")
+    if year is None:
+        period = str(info.get("Period", ""))
+        if not re.fullmatch(r"\d{4}", period):
+            raise FiguresImportError(str(properties), [
+                "no reference year: give --year (no TableInfos.json with a Period beside it)"])
+        year = int(period)
     progress(0.15, f"reading {data.name}")
     payload = _read_json(data)
+    if data_format == "auto":
+        data_format = _detect_format(payload, metadata, data.name)
     if data_format == "stripped":
         observations = cbs_odata.parse_stripped_dataset(payload, metadata=metadata,
                                                         source=data.name)
     else:
         parse = (cbs_odata.parse_typed_dataset if data_format == "typed"
                  else cbs_odata.parse_untyped_dataset)
-        observations = parse(payload, metadata, source=data.name).observations
+        parsed = parse(payload, metadata, source=data.name)
+        _check_unique_regions(parsed.regions, data.name)
+        observations = parsed.observations
     observations = tuple(o for o in observations if not o.area_code.startswith("NL"))
     areas = _areas_by_code({o.area_code for o in observations}, division_year or year,
                            data.name)
@@ -110,13 +132,14 @@ def import_cbs(*, properties: Path, data: Path, data_format: str, year: int,
     used_keys = sorted({o.key for o in observations})
     source = f"CBS {table + ', ' if table else ''}Kerncijfers wijken en buurten {year}"
     report = ImportReport(source=str(data))
+    report.data_format, report.table, report.year = data_format, table, year
     with transaction.atomic():
         progress(0.3, "saving indicators")
-        indicators = {key: _cbs_indicator(by_key[key], source, year) for key in used_keys}
+        indicators = _cbs_indicators(used_keys, by_key, source, year, report)
         rows: list[Cell] = [
             (indicators[o.key], areas[o.area_code], year, 0, o.value, _STATUS[str(o.status)])
             for o in observations]
-        report.indicators = len(indicators)
+        report.indicators = len(used_keys)
         _replace_observations(rows, report, progress)
         audit.record(AuditAction.CREATE, actor=actor, object_type="figures.observation",
                      purpose="import CBS figures", detail=report.as_dict())
@@ -124,13 +147,76 @@ def import_cbs(*, properties: Path, data: Path, data_format: str, year: int,
     return report
 
 
+def _table_info(properties: Path) -> dict[str, object]:
+    """CBS's TableInfos (table id, period) when it lies beside DataProperties."""
+    path = properties.with_name("TableInfos.json")
+    if not path.is_file():
+        return {}
+    payload = _read_json(path)
+    items = payload.get("value") if isinstance(payload, dict) else payload
+    if isinstance(items, list) and items and isinstance(items[0], dict):
+        return items[0]
+    return {}
+
+
+def _detect_format(payload: object, metadata: cbs_odata.TableMetadata, source: str) -> str:
+    """stripped: an object keyed by region code; typed or untyped: CBS's rows, untyped
+    when its numeric cells are text."""
+    if isinstance(payload, dict) and "value" not in payload:
+        return "stripped"
+    rows = payload.get("value") if isinstance(payload, dict) else payload
+    if not isinstance(rows, list):
+        raise FiguresImportError(source, [
+            'not a CBS data file: expected {"value": [rows]} (TypedDataSet or '
+            "UntypedDataSet) or an object keyed by region code"])
+    numeric = {meta.cbs_key for meta in metadata.numeric_indicators}
+    for row in rows:
+        if isinstance(row, dict):
+            for key, value in row.items():
+                if key in numeric and value is not None:
+                    return "untyped" if isinstance(value, str) else "typed"
+    return "typed"
+
+
+def _check_unique_regions(regions: tuple[cbs_odata.Region, ...], source: str) -> None:
+    first: dict[str, int] = {}
+    problems = []
+    for index, region in enumerate(regions):
+        if region.code in first:
+            problems.append(f"row {index}: area {region.code} is also in row "
+                            f"{first[region.code]}; give each area once")
+        first.setdefault(region.code, index)
+    if problems:
+        raise FiguresImportError(source, problems)
+
+
 def _read_json(path: Path) -> object:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8-sig"),
+                          object_pairs_hook=_refuse_duplicate_keys)
     except FileNotFoundError:
         raise FiguresImportError(str(path), ["file not found"]) from None
+    except _DuplicateKey as exc:
+        raise FiguresImportError(str(path), [f"{exc.key} appears twice in one object; "
+                                             "give each area and column once"]) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise FiguresImportError(str(path), [f"not valid JSON ({exc})"]) from None
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object with a key twice would silently keep the last value."""
+    result: dict[str, object] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
 
 
 def _areas_by_code(codes: set[str], division_year: int, source: str) -> dict[str, Area]:
@@ -144,16 +230,53 @@ def _areas_by_code(codes: set[str], division_year: int, source: str) -> dict[str
     return areas
 
 
-def _cbs_indicator(meta: cbs_odata.IndicatorMeta, source: str, year: int) -> Indicator:
+def _cbs_indicators(used_keys: list[str], by_key: dict[str, cbs_odata.IndicatorMeta],
+                    source: str, year: int, report: ImportReport) -> dict[str, Indicator]:
+    """The indicators of the used columns (CBS key -> indicator), with the weights and
+    denominators their rules need, created from the metadata when the file lacks them."""
+    wanted = list(used_keys)
+    for key in used_keys:
+        weight = cbs_columns.rule_for(key).weight
+        if weight and weight in by_key and weight not in wanted:
+            wanted.append(weight)
+    indicators = {key: _cbs_indicator(by_key[key], source, year, report) for key in wanted}
+    for key in wanted:
+        rule = cbs_columns.rule_for(key)
+        indicator = indicators[key]
+        if key in cbs_columns.CATALOGUE_KEYS and indicator.source != source:
+            continue  # a catalogue indicator keeps its own rule
+        denominator = indicators.get(rule.weight) if rule.weight else None
+        # Without its weight in the table a mean cannot be derived: not aggregable.
+        aggregation = rule.aggregation if denominator or not rule.weight \
+            else Aggregation.NONE
+        if (indicator.aggregation, indicator.denominator_id) != (
+                aggregation, denominator.pk if denominator else None):
+            indicator.aggregation, indicator.denominator = aggregation, denominator
+            indicator.save(update_fields=["aggregation", "denominator"])
+    return indicators
+
+
+def _cbs_indicator(meta: cbs_odata.IndicatorMeta, source: str, year: int,
+                   report: ImportReport) -> Indicator:
+    """The indicator a CBS column fills: the catalogue's own when the column means the
+    same figure (its metadata stays), else one under the CBS key with CBS's metadata
+    and decimals."""
     theme = next((CBS_THEMES[t] for t in meta.theme_path if t in CBS_THEMES),
                  Theme.LEEFOMGEVING)
+    key = cbs_columns.CATALOGUE_KEYS.get(meta.key, meta.key)
+    if key != meta.key:
+        report.mapped[meta.key] = key
+        existing = Indicator.objects.filter(key=key, municipality__isnull=True).first()
+        if existing is not None:
+            return existing
+    current = Indicator.objects.filter(key=key, municipality__isnull=True).first()
+    disclosure = dict(current.disclosure) if current else {}
+    disclosure["decimals"] = meta.decimals  # CBS's published precision (2.1, not 2)
     indicator, _ = Indicator.objects.update_or_create(
-        key=meta.key, municipality=None, defaults={
+        key=key, municipality=None, defaults={
             "name_nl": meta.title, "definition": meta.description, "unit": meta.unit,
-            "decimals": meta.decimals, "source": source,
+            "decimals": meta.decimals, "source": source, "disclosure": disclosure,
             "reference_date": f"{year}", "theme": theme,
-            # Only counts add up; CBS publishes no denominators with its percentages.
-            "aggregation": Aggregation.SUM if meta.unit == "aantal" else Aggregation.NONE,
         })
     return indicator
 
