@@ -201,3 +201,21 @@ def test_single_column_csv_gives_a_message(town, tmp_path):
 def test_missing_file_gives_a_message(town, tmp_path):
     with pytest.raises(FiguresImportError, match="file not found"):
         import_own_figures(tmp_path / "weg.csv", municipality=town.municipality)
+
+
+# --- point 7: one recomputation per import, not one per period -----------------------
+
+def test_a_year_of_monthly_figures_is_recomputed_once(town, tmp_path, monkeypatch):
+    from wijkregie.figures import services
+
+    calls = []
+    refresh = services.refresh_municipality
+    monkeypatch.setattr(services, "refresh_municipality",
+                        lambda *a, **kw: calls.append(a[0].code) or refresh(*a, **kw))
+    lines = "".join(f"{buurt.code},2023-{month:02d},inbraken,{month}\n"
+                    for month in range(1, 13) for buurt in town.buurten)
+    report = import_own_figures(_csv(tmp_path, "gebiedscode,periode,indicator,waarde\n"
+                                     + lines), municipality=town.municipality)
+    assert report.observations == 48 and calls == ["GM0999"]
+    wijk = Observation.objects.get(area=town.wijken[1], month=7, indicator__key="inbraken")
+    assert wijk.derived and wijk.shown_value == 14

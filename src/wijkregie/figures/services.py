@@ -20,6 +20,7 @@ from wijkregie.core.models import AuditAction, Municipality, User
 from wijkregie.core.progress import Progress, no_progress
 from wijkregie.figures import cbs_columns, cbs_odata, numbers
 from wijkregie.figures.models import Aggregation, Indicator, Observation, Theme
+from wijkregie.figures.bulk import insert_observations
 from wijkregie.figures.pipeline import finish_refreshes, refresh_municipality
 
 CBS_FORMATS = ("typed", "untyped", "stripped")
@@ -300,31 +301,32 @@ def _replace_observations(rows: list[Cell], report: ImportReport, progress: Prog
     for index, (municipality, own_rows) in enumerate(sorted(
             by_municipality.items(), key=lambda item: item[0].code)):
         progress(0.3 + 0.6 * index / len(by_municipality), f"saving {municipality.name}")
-        cells: dict[tuple[int, int, int], set[int]] = defaultdict(set)
-        for indicator, area, year, month, _value, _status in own_rows:
-            cells[(indicator.pk, year, month)].add(area.pk)
-        if scope == "indicator-periods":
-            area_ids = list(Area.objects.filter(municipality=municipality)
-                            .values_list("id", flat=True))
-            for (indicator_id, year, month), carried in cells.items():
-                existing = Observation.objects.filter(
-                    indicator_id=indicator_id, year=year, month=month, derived=False,
-                    area_id__in=area_ids)
-                report.replaced += existing.filter(area_id__in=carried).count()
-                report.removed += existing.exclude(area_id__in=carried).count()
-                existing.delete()
-        # Any figure in a carried cell goes, delivered or derived: a wijk figure in the
-        # file takes the place of the one aggregated from its buurten.
-        for (indicator_id, year, month), carried in cells.items():
-            at_cells = Observation.objects.filter(indicator_id=indicator_id, year=year,
-                                                  month=month, area_id__in=carried)
-            if scope == "cells":
-                report.replaced += at_cells.filter(derived=False).count()
-            at_cells.delete()
-        Observation.objects.bulk_create([
-            Observation(indicator=ind, area=area, year=year, month=month, value=value,
-                        status=status) for ind, area, year, month, value, status in own_rows],
-            batch_size=2000)
+        carried = {(ind.pk, area.pk, year, month) for ind, area, year, month, _v, _s in own_rows}
+        area_ids = ({cell[1] for cell in carried} if scope == "cells" else set(
+            Area.objects.filter(municipality=municipality).values_list("id", flat=True)))
+        periods = {(cell[0], cell[2], cell[3]) for cell in carried}
+        # One read of the candidates, then exact matching here: a filter per (indicator,
+        # period) was hundreds of queries for a year of monthly figures.
+        candidates = Observation.objects.filter(
+            indicator_id__in={p[0] for p in periods}, year__in={p[1] for p in periods},
+            month__in={p[2] for p in periods}, area_id__in=area_ids).values_list(
+            "id", "indicator_id", "area_id", "year", "month", "derived")
+        doomed = []
+        for pk, indicator_id, area_id, year, month, derived in candidates.iterator(10_000):
+            if (indicator_id, area_id, year, month) in carried:
+                # Any figure in a carried cell goes, delivered or derived: a wijk figure
+                # in the file takes the place of the one aggregated from its buurten.
+                doomed.append(pk)
+                report.replaced += not derived
+            elif scope == "indicator-periods" and not derived and (
+                    indicator_id, year, month) in periods:
+                doomed.append(pk)
+                report.removed += 1
+        for start in range(0, len(doomed), 5000):
+            Observation.objects.filter(pk__in=doomed[start:start + 5000]).delete()
+        insert_observations(
+            (ind.pk, area.pk, None, year, month, value, status, False, None, "", "missing")
+            for ind, area, year, month, value, status in own_rows)
         report.municipalities.append(municipality.code)
         report.observations += len(own_rows)
     # One recomputation per municipality for the whole import (every year and month of
