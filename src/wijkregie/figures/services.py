@@ -19,8 +19,8 @@ from wijkregie.core import audit
 from wijkregie.core.models import AuditAction, Municipality, User
 from wijkregie.core.progress import Progress, no_progress
 from wijkregie.figures import cbs_columns, cbs_odata, numbers
-from wijkregie.figures.models import Aggregation, Indicator, Observation, Theme
 from wijkregie.figures.bulk import insert_observations
+from wijkregie.figures.models import Aggregation, Indicator, Observation, Theme
 from wijkregie.figures.pipeline import finish_refreshes, refresh_municipality
 
 CBS_FORMATS = ("typed", "untyped", "stripped")
