@@ -14,6 +14,7 @@ from django.db.models import F, Q, QuerySet
 from wijkregie.areas.models import Area, AreaLevel, ProgrammeArea
 from wijkregie.core.models import Municipality, User
 from wijkregie.core.scoping import is_programme_viewer
+from wijkregie.figures import statistics
 from wijkregie.figures.models import CityStatistic, Indicator, Observation
 
 SHOWN_FIELDS = ("indicator_id", "area_id", "programme_area_id", "year", "month",
@@ -128,18 +129,35 @@ class Statistic:
     mean: float
     sd: float
     n: int
+    reference: float | None = None  # reference groups: the group's figure by its rule
 
 
 def _statistics(rows: QuerySet[CityStatistic]) -> dict[tuple[int, int], Statistic]:
     # Plain tuples, not model instances: a profile reads 1,500 of them.
-    return {(indicator_id, year): Statistic(mean, sd, n) for indicator_id, year, mean, sd, n
-            in rows.values_list("indicator_id", "year", "mean", "sd", "n")}
+    return {(indicator_id, year): Statistic(mean, sd, n, reference)
+            for indicator_id, year, mean, sd, n, reference
+            in rows.values_list("indicator_id", "year", "mean", "sd", "n", "reference")}
 
 
-def city_statistics(municipality: Municipality, indicators: list[Indicator]
-                    ) -> dict[tuple[int, int], Statistic]:
-    return _statistics(CityStatistic.objects.filter(municipality=municipality,
+def city_statistics(municipality: Municipality, indicators: list[Indicator],
+                    level: str = AreaLevel.BUURT) -> dict[tuple[int, int], Statistic]:
+    """The municipality's statistics over the areas of one level (buurt, wijk or
+    ``programme``), per indicator and year."""
+    return _statistics(CityStatistic.objects.filter(municipality=municipality, level=level,
                                                     indicator__in=indicators))
+
+
+def benchmark_statistics(municipality: Municipality, indicators: list[Indicator], level: str,
+                         group: str = statistics.ALL) -> dict[tuple[int, int], Statistic]:
+    """What an area of ``level`` is coloured against: the city's areas of the same level;
+    a gemeente against the gemeenten of its reference group; programme areas against
+    the city's programme areas, else all programme areas."""
+    if level == AreaLevel.GEMEENTE:
+        return reference_statistics(indicators, group)
+    own = city_statistics(municipality, indicators, level)
+    if level == statistics.PROGRAMME:
+        return reference_statistics(indicators, statistics.PROGRAMME) | own
+    return own
 
 
 def gemeente_area(municipality: Municipality) -> Area | None:
@@ -147,10 +165,27 @@ def gemeente_area(municipality: Municipality) -> Area | None:
             .order_by("-year").first())
 
 
+def reference_statistics(indicators: list[Indicator], group: str = statistics.ALL
+                         ) -> dict[tuple[int, int], Statistic]:
+    """A reference group's statistics per indicator and year (``figures.statistics``)."""
+    return _statistics(CityStatistic.objects.filter(
+        municipality__isnull=True, reference_group=group, indicator__in=indicators))
+
+
 def national_statistics(indicators: list[Indicator]) -> dict[tuple[int, int], Statistic]:
-    """Mean of the shown gemeente figures over all municipalities, per indicator and year."""
-    return _statistics(CityStatistic.objects.filter(municipality__isnull=True,
-                                                    indicator__in=indicators))
+    """All municipalities: the reference figure by each indicator's rule."""
+    return reference_statistics(indicators, statistics.ALL)
+
+
+def size_group(municipality: Municipality) -> str | None:
+    """The reference group of municipalities of this one's size, from its latest shown
+    number of inhabitants (None when it has none)."""
+    inhabitants = (Observation.objects.filter(
+        indicator__key=statistics.INHABITANTS_KEY, indicator__municipality__isnull=True,
+        area__municipality=municipality, area__level=AreaLevel.GEMEENTE, month=0,
+        shown_value__isnull=False).order_by("-year").values_list("shown_value", flat=True)
+        .first())
+    return None if inhabitants is None else statistics.size_class(inhabitants)
 
 
 def can_see_municipality_figures(user: User, municipality: Municipality) -> bool:

@@ -16,7 +16,7 @@ from wijkregie.areas.models import Area, AreaLevel, ProgrammeArea
 from wijkregie.core import audit
 from wijkregie.core.jobs import start_job
 from wijkregie.core.models import AuditAction, Municipality
-from wijkregie.figures import charts, composite_view, selectors
+from wijkregie.figures import charts, composite_view, selectors, statistics
 from wijkregie.figures.exports import EXPORTERS, ExportTable
 from wijkregie.figures.forms import FiguresImportForm
 from wijkregie.figures.models import Indicator, Theme
@@ -55,15 +55,36 @@ def index(request: HttpRequest) -> HttpResponse:
     })
 
 
+def reference_group(request: HttpRequest, municipality: Municipality,
+                    programme_area: ProgrammeArea | None) -> tuple[str, str, dict[str, str]]:
+    """The reference group the profile compares with (``?reference=all|size|programme``):
+    its key, its label and the choices (group -> label) offered for this place."""
+    labels = statistics.reference_groups()
+    choices = {"all": labels[statistics.ALL]}
+    size = selectors.size_group(municipality)
+    if size is not None:
+        choices["size"] = labels[size]
+    choices["programme"] = labels[statistics.PROGRAMME]
+    chosen = request.GET.get("reference") or ("programme" if programme_area else "all")
+    if chosen not in choices:
+        chosen = "all"
+    group = {"all": statistics.ALL, "size": size, "programme": statistics.PROGRAMME}[chosen]
+    return str(group), choices[chosen], choices
+
+
 def _profile_rows(request: HttpRequest, municipality: Municipality, *, area: Area | None,
-                  programme_area: ProgrammeArea | None) -> list[dict[str, Any]]:
+                  programme_area: ProgrammeArea | None,
+                  group: str = statistics.ALL) -> list[dict[str, Any]]:
     indicators = list(selectors.indicators_for(request.user))
     own = selectors.observations(request.user, area=area, programme_area=programme_area)
     gemeente = selectors.gemeente_area(municipality)
     city = (selectors.observations(request.user, area=gemeente)
             if gemeente is not None and gemeente != area else own)
-    benchmarker = Benchmarker(selectors.city_statistics(municipality, indicators))
-    national = selectors.national_statistics(indicators)
+    # Each place against places of its own level (a wijk against the city's wijken).
+    level = area.level if area is not None else statistics.PROGRAMME
+    benchmarker = Benchmarker(selectors.benchmark_statistics(municipality, indicators, level,
+                                                             group))
+    national = selectors.reference_statistics(indicators, group)
     themes = dict(Theme.choices)  # get_theme_display per row was a tenth of the page
     rows = []
     for indicator in indicators:
@@ -92,31 +113,46 @@ def _group_by_theme(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str
                   if item[0] in order else len(order))
 
 
-def _profile_table(title: str, rows: list[dict[str, Any]]) -> ExportTable:
+def _profile_table(title: str, code: str, name: str, rows: list[dict[str, Any]],
+                   reference_label: str) -> ExportTable:
+    """The profile as a table; every row names its place, so that exports of several
+    areas can be put together."""
     return ExportTable(
         title=title,
-        columns=["theme", "indicator", "key", "unit", "year", "value", "status", "derived",
-                 "municipality", "all municipalities (mean)"],
-        rows=[[r["theme"], r["indicator"].name_nl, r["indicator"].key, r["indicator"].unit,
-               r["point"].year, r["point"].value if r["point"].value is not None
-               else r["point"].text, r["point"].status, r["point"].derived,
-               r["city"].text if r["city"] else ".",
-               round(r["national"].mean, 2) if r["national"] else "."] for r in rows],
+        columns=["area code", "area name", "theme", "indicator", "key", "unit", "year",
+                 "value", "status", "derived", "municipality",
+                 f"reference: {reference_label}"],
+        rows=[[code, name, r["theme"], r["indicator"].name_nl, r["indicator"].key,
+               r["indicator"].unit, r["point"].year, r["point"].value
+               if r["point"].value is not None else r["point"].text, r["point"].status,
+               r["point"].derived, r["city"].text if r["city"] else ".",
+               _reference(r["national"])] for r in rows],
         indicators=[r["indicator"] for r in rows])
+
+
+def _reference(stat: selectors.Statistic | None) -> object:
+    if stat is None or stat.reference is None:
+        return "."
+    return round(stat.reference, 4)
 
 
 @login_required
 @permission_required("figures.view_indicator", raise_exception=True)
 def area_profile(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
     area = area_selectors.get_area(request.user, code.upper(), request=request)
-    rows = _profile_rows(request, area.municipality, area=area, programme_area=None)
+    group, reference_label, choices = reference_group(request, area.municipality, None)
+    rows = _profile_rows(request, area.municipality, area=area, programme_area=None,
+                         group=group)
     if fmt:
-        return _export(request, _profile_table(f"{area.name} ({area.code})", rows),
+        return _export(request, _profile_table(f"{area.name} ({area.code})", area.code,
+                                               area.name, rows, reference_label),
                        f"profiel-{area.code}", fmt, area)
     return render(request, "figures/profile.html", {
         "place_name": area.name, "place_code": area.code, "area": area,
         "municipality": area.municipality, "themes": _group_by_theme(rows),
         "export_base": f"/figures/areas/{area.code}/export",
+        "reference_label": reference_label, "reference_choices": choices,
+        "reference": request.GET.get("reference", "all"),
     })
 
 
@@ -126,16 +162,22 @@ def programme_profile(request: HttpRequest, municipality: str, slug: str,
                       fmt: str | None = None) -> HttpResponse:
     programme_area = area_selectors.get_programme_area(request.user, municipality.upper(), slug,
                                                        request=request)
+    group, reference_label, choices = reference_group(request, programme_area.municipality,
+                                                      programme_area)
     rows = _profile_rows(request, programme_area.municipality, area=None,
-                         programme_area=programme_area)
+                         programme_area=programme_area, group=group)
     base = f"/figures/programmes/{programme_area.municipality.code}/{programme_area.slug}"
     if fmt:
-        return _export(request, _profile_table(programme_area.name, rows),
-                       f"profiel-{programme_area.slug}", fmt, programme_area)
+        return _export(request, _profile_table(
+            programme_area.name, f"{programme_area.municipality.code}/{programme_area.slug}",
+            programme_area.name, rows, reference_label),
+            f"profiel-{programme_area.slug}", fmt, programme_area)
     return render(request, "figures/profile.html", {
         "place_name": programme_area.name, "place_code": _("programme area"),
         "programme_area": programme_area, "municipality": programme_area.municipality,
         "themes": _group_by_theme(rows), "export_base": f"{base}/export",
+        "reference_label": reference_label, "reference_choices": choices,
+        "reference": request.GET.get("reference", "programme"),
     })
 
 
@@ -175,7 +217,8 @@ def indicator_context(request: HttpRequest, key: str) -> dict[str, Any]:
                                     year=year)
     shown = [p.value for _, p in places if p.value is not None]
     breaks = _classes(shown)
-    benchmarker = Benchmarker(selectors.city_statistics(municipality, [indicator]))
+    benchmarker = Benchmarker(selectors.benchmark_statistics(
+        municipality, [indicator], statistics.PROGRAMME if level == "programme" else level))
     rows = []
     for place, point in places:
         rows.append({"place": place, "point": point, "class": _class_of(point.value, breaks),
