@@ -219,3 +219,25 @@ def test_a_year_of_monthly_figures_is_recomputed_once(town, tmp_path, monkeypatc
     assert report.observations == 48 and calls == ["GM0999"]
     wijk = Observation.objects.get(area=town.wijken[1], month=7, indicator__key="inbraken")
     assert wijk.derived and wijk.shown_value == 14
+
+
+# --- point 13: monthly figures are shown ----------------------------------------------
+
+def test_monthly_figures_are_shown_as_a_trend_by_month(town, tmp_path, client):
+    from django.contrib.auth.models import Group
+
+    from wijkregie.core.models import Organisation, User
+
+    lines = "".join(f"{town.buurten[0].code},2023-{month:02d},inbraken,{month + 10}\n"
+                    for month in range(1, 13))
+    import_own_figures(_csv(tmp_path, "gebiedscode,periode,indicator,waarde\n" + lines),
+                       municipality=town.municipality)
+    org = Organisation.objects.create(name="Gemeente Teststad", type="municipality")
+    user = User.objects.create(username="analist", organisation=org,
+                               municipality=town.municipality)
+    user.groups.add(Group.objects.get(name="analyst"))
+    client.force_login(user)
+    page = client.get(f"/figures/areas/{town.buurten[0].code}/").content.decode()
+    monthly = page.split('id="monthly"')[1]
+    assert '<svg class="line-chart"' in monthly and ">2023-01</text>" in monthly
+    assert "<td>2023-07</td>" in monthly and ">17</span>" in monthly

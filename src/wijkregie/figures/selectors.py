@@ -78,6 +78,33 @@ def observations(user: User, *, area: Area | None = None,
     return series
 
 
+@dataclass(frozen=True)
+class MonthPoint:
+    year: int
+    month: int  # 1–12
+    value: float | None  # None unless the figure may be shown as a number
+    text: str
+    status: str
+    derived: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+
+def monthly_observations(user: User, *, area: Area | None = None,
+                         programme_area: ProgrammeArea | None = None
+                         ) -> dict[int, list[MonthPoint]]:
+    """Monthly series per indicator id for one place (disclosed), oldest month first."""
+    series: dict[int, list[MonthPoint]] = defaultdict(list)
+    for indicator_id, year, month, value, text, status, derived in Observation.objects.filter(
+            _place_filter(area, programme_area), month__gt=0).order_by(
+            "year", "month").values_list("indicator_id", "year", "month", "shown_value",
+                                         "shown_text", "shown_status", "derived"):
+        series[indicator_id].append(MonthPoint(year, month, value, text, status, derived))
+    return series
+
+
 def observed_series(user: User, *, indicator_key: str, area: Area | None = None,
                     programme_area: ProgrammeArea | None = None) -> list[SeriesPoint]:
     """The yearly series of one indicator for one area or programme area (disclosed).

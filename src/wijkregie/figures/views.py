@@ -104,6 +104,22 @@ def _profile_rows(request: HttpRequest, municipality: Municipality, *, area: Are
     return rows
 
 
+def _monthly_rows(request: HttpRequest, *, area: Area | None,
+                  programme_area: ProgrammeArea | None) -> list[dict[str, Any]]:
+    """Indicators delivered by month for this place: a trend by month and its table."""
+    monthly = selectors.monthly_observations(request.user, area=area,
+                                             programme_area=programme_area)
+    if not monthly:
+        return []
+    rows = []
+    for indicator in selectors.indicators_for(request.user).filter(pk__in=list(monthly)):
+        points = monthly[indicator.pk]
+        rows.append({"indicator": indicator, "points": points,
+                     "chart": charts.month_chart(indicator.name_nl,
+                                                 [(p.year, p.month, p.value) for p in points])})
+    return rows
+
+
 def _group_by_theme(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     order = [str(label) for _, label in Theme.choices]
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -151,6 +167,7 @@ def area_profile(request: HttpRequest, code: str, fmt: str | None = None) -> Htt
         "place_name": area.name, "place_code": area.code, "area": area,
         "municipality": area.municipality, "themes": _group_by_theme(rows),
         "export_base": f"/figures/areas/{area.code}/export",
+        "monthly": _monthly_rows(request, area=area, programme_area=None),
         "reference_label": reference_label, "reference_choices": choices,
         "reference": request.GET.get("reference", "all"),
     })
@@ -176,6 +193,7 @@ def programme_profile(request: HttpRequest, municipality: str, slug: str,
         "place_name": programme_area.name, "place_code": _("programme area"),
         "programme_area": programme_area, "municipality": programme_area.municipality,
         "themes": _group_by_theme(rows), "export_base": f"{base}/export",
+        "monthly": _monthly_rows(request, area=None, programme_area=programme_area),
         "reference_label": reference_label, "reference_choices": choices,
         "reference": request.GET.get("reference", "programme"),
     })
