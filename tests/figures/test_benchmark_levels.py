@@ -74,3 +74,21 @@ def test_reference_figures_follow_the_indicators_rule(client):
     assert float(_reference_column(client, programme)["meldingen_rate"]) == pytest.approx(37)
     page = client.get(f"/figures/areas/{small.gemeente.code}/?reference=size").content.decode()
     assert "municipalities of &lt; 20.000 inhabitants" in page.split("<thead>")[1]
+
+
+def test_compare_view_picks_the_gemeente_and_a_programme_area(client):
+    """Issue 11 ("Also"): the compare view offered only wijken and buurten."""
+    town = build_town()
+    count = indicator("meldingen")
+    deliver(town, count, [10, 20, 30, 40])
+    client = _client(client, town)
+    page = client.get("/figures/compare/").content.decode()
+    assert '<option value="GM0999">GM0999 (GM0999)</option>' in page
+    assert '<option value="GM0999/kern">Kern (GM0999/kern)</option>' in page
+    response = client.get("/figures/compare/?area=GM0999&area=GM0999/kern")
+    assert response.status_code == 200
+    table = response.content.decode().split('class="compare-row"')[1]
+    # The gemeente's 100 and the programme area's 20 + 30 side by side.
+    assert ">100</span>" in table and ">50</span>" in table
+    export = client.get("/figures/compare/export.csv?area=GM0999&area=GM0999/kern")
+    assert "indicator,key,unit,year,GM0999,GM0999/kern" in export.content.decode("utf-8-sig")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -313,43 +314,76 @@ def _export(request: HttpRequest, table: ExportTable, filename: str, fmt: str,
     return EXPORTERS[fmt](table, filename)
 
 
+@dataclass(frozen=True)
+class ComparePlace:
+    """An area or a programme area in the compare view; a programme area's code is
+    ``GM0363/slug``."""
+
+    code: str
+    name: str
+    area: Area | None = None
+    programme_area: ProgrammeArea | None = None
+
+    @property
+    def municipality(self) -> Municipality:
+        place = self.area or self.programme_area
+        assert place is not None
+        return place.municipality
+
+
+def _compare_place(request: HttpRequest, code: str) -> ComparePlace:
+    if "/" in code:
+        municipality, slug = code.split("/", 1)
+        programme_area = area_selectors.get_programme_area(request.user, municipality.upper(),
+                                                           slug.lower(), request=request)
+        return ComparePlace(f"{programme_area.municipality.code}/{programme_area.slug}",
+                            programme_area.name, programme_area=programme_area)
+    area = area_selectors.get_area(request.user, code.upper(), request=request)
+    return ComparePlace(area.code, area.name, area=area)
+
+
 @login_required
 @permission_required("figures.view_indicator", raise_exception=True)
 def compare(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
-    """Two to four areas side by side, with trends."""
-    codes = [c.strip().upper() for c in request.GET.getlist("area") if c.strip()][:4]
-    areas = [area_selectors.get_area(request.user, code, request=request) for code in codes]
-    municipality = areas[0].municipality if areas else _municipality(request)
+    """Two to four places side by side, with trends: the gemeente, wijken, buurten and
+    programme areas."""
+    codes = [c.strip() for c in request.GET.getlist("area") if c.strip()][:4]
+    places = [_compare_place(request, code) for code in codes]
+    municipality = places[0].municipality if places else _municipality(request)
     indicators = list(selectors.indicators_for(request.user))
-    series = {a.pk: selectors.observations(request.user, area=a) for a in areas}
+    series = [selectors.observations(request.user, area=p.area,
+                                     programme_area=p.programme_area) for p in places]
     rows = []
     for indicator in indicators:
-        per_area = [series[a.pk].get(indicator.pk, []) for a in areas]
-        if not any(per_area):
+        per_place = [s.get(indicator.pk, []) for s in series]
+        if not any(per_place):
             continue
         rows.append({
-            "indicator": indicator, "latest": [latest(s) for s in per_area],
-            "chart": charts.line_chart([(a.name, [(p.year, p.value) for p in s])
-                                        for a, s in zip(areas, per_area, strict=True)]),
-            "years": sorted({p.year for s in per_area for p in s}),
-            "table": [{p.year: p for p in s} for s in per_area],
+            "indicator": indicator, "latest": [latest(s) for s in per_place],
+            "chart": charts.line_chart([(p.name, [(pt.year, pt.value) for pt in s])
+                                        for p, s in zip(places, per_place, strict=True)]),
+            "years": sorted({pt.year for s in per_place for pt in s}),
+            "table": [{pt.year: pt for pt in s} for s in per_place],
         })
     if fmt:
         table = ExportTable(
-            title=_("Comparison of %(areas)s") % {"areas": ", ".join(a.code for a in areas)},
-            columns=["indicator", "key", "unit", "year"] + [a.code for a in areas],
+            title=_("Comparison of %(areas)s") % {"areas": ", ".join(p.code for p in places)},
+            columns=["indicator", "key", "unit", "year"] + [p.code for p in places],
             rows=[[r["indicator"].name_nl, r["indicator"].key, r["indicator"].unit, year]
                   + [_cell(per.get(year)) for per in r["table"]]
                   for r in rows for year in r["years"]],
             indicators=[r["indicator"] for r in rows])
         return _export(request, table, "vergelijking", fmt, municipality)
-    candidates = area_selectors.areas_of_municipality(request.user, municipality,
-                                                      level=AreaLevel.WIJK)
+    candidates = [ComparePlace(a.code, a.name, area=a) for level in (
+        AreaLevel.GEMEENTE, AreaLevel.WIJK, AreaLevel.BUURT)
+        for a in area_selectors.areas_of_municipality(request.user, municipality, level=level)]
+    candidates += [ComparePlace(f"{municipality.code}/{pa.slug}", pa.name, programme_area=pa)
+                   for pa in area_selectors.programme_areas_for(request.user)
+                   .filter(municipality=municipality).order_by("name")]
     return render(request, "figures/compare.html", {
-        "areas": areas, "rows": rows, "municipality": municipality,
-        "candidates": list(candidates) + list(area_selectors.areas_of_municipality(
-            request.user, municipality, level=AreaLevel.BUURT)),
-        "enough": 2 <= len(areas) <= 4, "palette": charts.PALETTE,
+        "areas": places, "rows": rows, "municipality": municipality,
+        "candidates": candidates,
+        "enough": 2 <= len(places) <= 4, "palette": charts.PALETTE,
     })
 
 
