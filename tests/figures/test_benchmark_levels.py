@@ -73,7 +73,7 @@ def test_reference_figures_follow_the_indicators_rule(client):
     programme = f"/figures/programmes/{small.municipality.code}/kern/export.csv"
     assert float(_reference_column(client, programme)["meldingen_rate"]) == pytest.approx(37)
     page = client.get(f"/figures/areas/{small.gemeente.code}/?reference=size").content.decode()
-    assert "municipalities of &lt; 20.000 inhabitants" in page.split("<thead>")[1]
+    assert "Referentie: gemeenten met &lt; 20.000 inwoners" in page.split("<thead>")[1]
 
 
 def test_compare_view_picks_the_gemeente_and_a_programme_area(client):
