@@ -317,7 +317,7 @@ def _replace_observations(rows: list[Cell], report: ImportReport, progress: Prog
                 # Any figure in a carried cell goes, delivered or derived: a wijk figure
                 # in the file takes the place of the one aggregated from its buurten.
                 doomed.append(pk)
-                report.replaced += not derived
+                report.replaced += int(not derived)
             elif scope == "indicator-periods" and not derived and (
                     indicator_id, year, month) in periods:
                 doomed.append(pk)
