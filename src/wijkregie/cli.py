@@ -12,6 +12,11 @@ import sys
 # Commands a user or operator runs; shown first by `wijkregie --help`.
 OWN_COMMANDS = {
     "import-areas": "import gemeente/wijk/buurt boundaries from GeoJSON or TopoJSON",
+    "import-cbs": "import CBS Kerncijfers wijken en buurten: `import-cbs --properties "
+                  "DataProperties.json --data TypedDataSet.json` (format, table and year are "
+                  "read from the files)",
+    "import-figures": "import a municipality's own figures (CSV/XLSX): `import-figures FILE "
+                      "--municipality GM0363 [--replace cells|indicator-periods]`",
     "import-incidents": "import incidents (CSV: x/y or lon/lat, date or month, type)",
     "hotspots": "hot spot analyses on a file: `hotspots emerging|gistar|kde|forecast FILE`",
     "audit": "audit trail tools: `audit verify` checks the hash chain",

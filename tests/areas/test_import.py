@@ -163,3 +163,33 @@ def test_real_wijken_without_gemeenten_are_refused():
     with pytest.raises(AreaFileError, match=r"gemeente GM0014 .* is unknown"):
         import_area_files([folder / "wijk_2024.geojson"])
     assert not Area.objects.exists()
+
+
+def test_same_area_in_two_files_of_one_run_is_refused(tmp_path):
+    """Issue 11, point 6: silently "last wins" on SQLite, ProgrammingError on PostgreSQL."""
+    first = _write(tmp_path, "a.geojson", [_feature("GM0999", "Een", _square(5, 52))])
+    second = _write(tmp_path, "b.geojson", [_feature("GM0999", "Twee", _square(5.1, 52))])
+    with pytest.raises(AreaFileError, match=r"b.geojson, feature 1 \(GM0999\): area GM0999 "
+                                            r"\(2024\) is also in a.geojson, feature 1"):
+        import_area_files([first, second])
+    assert not Area.objects.exists() and not Municipality.objects.exists()
+
+
+def test_swapped_longitude_and_latitude_are_refused_naming_the_feature(tmp_path):
+    """Issue 11, point 6: a gemeente at longitude 52 was accepted."""
+    swapped = _write(tmp_path, "omgedraaid.geojson", [
+        _feature("GM0999", "Testgem", [[[y, x] for x, y in _square(5, 52, .1)[0]]])])
+    with pytest.raises(AreaFileError) as excinfo:
+        import_area_files([swapped])
+    message = str(excinfo.value)
+    assert message.startswith("omgedraaid.geojson, feature 1 (GM0999): lies outside the "
+                              "Netherlands and Belgium")
+    assert "look swapped" in message
+    elsewhere = _write(tmp_path, "ver.geojson", [_feature("GM0998", "Ver", _square(-3, 40))])
+    with pytest.raises(AreaFileError, match=r"feature 1 \(GM0998\): lies outside"):
+        read_area_file(elsewhere)
+    # Belgium is inside: Antwerp, Liège.
+    read_area_file(_write(tmp_path, "be.geojson", [_feature("GM0997", "Antwerpen",
+                                                            _square(4.4, 51.2)),
+                                                   _feature("GM0996", "Luik",
+                                                            _square(5.55, 50.6))]))

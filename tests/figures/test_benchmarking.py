@@ -24,14 +24,16 @@ from wijkregie.figures.benchmarking import (
     ],
 )
 def test_rotterdam_boundaries(score_value, label):
-    value = 10 + (score_value - 100) / 10 * 2  # invert the score for mean 10, sd 2
-    assert rotterdam_benchmark(value, 10, 2, "higher_is_better").label == label
+    value = 10 + (score_value - 100) / 10 * 2  # invert the score for mean 10, sd 2, k = 10
+    assert rotterdam_benchmark(value, 10, 2, "higher_is_better", scale=10).label == label
 
 
 def test_rotterdam_polarity_flips_the_score():
     assert rotterdam_score(14, 10, 2, "higher_is_worse") == 80
-    worse = rotterdam_benchmark(14, 10, 2, "higher_is_worse")
+    worse = rotterdam_benchmark(14, 10, 2, "higher_is_worse", scale=10)
     assert (worse.score, worse.label, worse.colour_class) == (80, "worse", "bench-worse")
+    # The default scale is 20 index points per SD: two SDs above is 60, much worse.
+    assert rotterdam_benchmark(14, 10, 2, "higher_is_worse").score == 60
     assert rotterdam_benchmark(14, 10, 2, "neutral").label == "higher"
 
 

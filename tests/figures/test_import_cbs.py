@@ -49,18 +49,23 @@ def test_real_cbs_data_end_to_end(kwb, real_areas, tmp_path, client):
                         data_format="typed", year=2024, table="85984NED")
     assert report.indicators == 8 and len(report.municipalities) == 342
     _check_metadata(kwb, stripped)
+    _check_readme_command(kwb, len(report.municipalities))
     _check_wijken_against_gemeenten()
     _check_wijk_map(client)
 
 
 def _check_metadata(kwb, stripped: dict) -> None:
     properties = {p["Key"]: p for p in json.loads((kwb / "DataProperties.json").read_text())}
-    inhabitants = Indicator.objects.get(key="AantalInwoners")  # suffix _5 dropped
+    # AantalInwoners_5 is the catalogue's "inwoners" (one indicator, the denominator).
+    inhabitants = Indicator.objects.get(key="inwoners")
+    assert not Indicator.objects.filter(key="AantalInwoners").exists()
     assert inhabitants.name_nl == "Aantal inwoners" and inhabitants.unit == "aantal"
     assert "85984NED" in inhabitants.source and inhabitants.aggregation == "sum"
     density = Indicator.objects.get(key="Bevolkingsdichtheid")
     assert density.definition.strip() == properties["Bevolkingsdichtheid_34"]["Description"].strip()
-    assert density.aggregation == "none"  # a density does not add up
+    # A density does not add up: inhabitants per km² land, weighted by land surface.
+    assert density.aggregation == "weighted_mean"
+    assert density.denominator.key == "OppervlakteLand"
     amsterdam = Observation.objects.get(indicator=inhabitants, area__code="GM0363", year=2024)
     assert amsterdam.value == stripped["GM0363"]["AantalInwoners_5"]
     assert not amsterdam.derived  # CBS's own gemeente figure, never replaced by a sum
@@ -68,10 +73,24 @@ def _check_metadata(kwb, stripped: dict) -> None:
     assert delivered == sum(len(v) for v in stripped.values())
 
 
+def _check_readme_command(kwb, municipalities: int) -> None:
+    """The README's command on the shipped files, as a newcomer types it: no --format
+    (the stripped file is recognised), no --table (TableInfos.json lies beside it)."""
+    from io import StringIO
+
+    out = StringIO()
+    call_command("import_cbs", "--properties", str(kwb / "DataProperties.json"),
+                 "--data", str(kwb / "stripped_filtered_data_2024.json"), "--year", "2024",
+                 stdout=out)
+    assert (f"for {municipalities} municipalities (format stripped, table 85984NED, "
+            "year 2024)") in out.getvalue()
+    assert "CBS column AantalInwoners fills catalogue indicator inwoners" in out.getvalue()
+
+
 def _check_wijken_against_gemeenten() -> None:
     """Per municipality: do its wijken add up to the gemeente figure? CBS rounds wijk
     figures, so many do not; the differences are reported, never forced."""
-    inhabitants = Indicator.objects.get(key="AantalInwoners")
+    inhabitants = Indicator.objects.get(key="inwoners")
     gemeente = dict(Observation.objects.filter(indicator=inhabitants, area__level="gemeente")
                     .values_list("area__code", "value"))
     sums: dict[str, float] = {}
@@ -99,11 +118,11 @@ def _check_wijk_map(client) -> None:
                                municipality=Municipality.objects.get(code="GM0344"))
     user.groups.add(Group.objects.get(name="analyst"))
     client.force_login(user)
-    page = client.get("/figures/indicators/AantalInwoners/?level=wijk").content.decode()
+    page = client.get("/figures/indicators/inwoners/?level=wijk").content.decode()
     data = json.loads(page.split('id="map-data" type="application/json">')[1]
                       .split("</script>")[0])
     expected = Observation.objects.filter(area__parent__code="GM0344",
-                                          indicator__key="AantalInwoners").count()
+                                          indicator__key="inwoners").count()
     assert len(data["features"]) == expected > 5
     assert all(f["properties"]["class"] is not None for f in data["features"])
 

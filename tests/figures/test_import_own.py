@@ -82,7 +82,7 @@ def test_upload_page_runs_a_job(demo, login):
     key = Indicator.objects.filter(municipality__isnull=True, aggregation="sum").first().key
     upload = SimpleUploadedFile("eigen.csv", f"gebiedscode,periode,indicator,waarde\n"
                                 f"{buurt.code},2030,{key},42\n".encode())
-    response = login("analist").post("/figures/import/", {"file": upload})
+    response = login("analist").post("/figures/import/", {"file": upload, "replace": "cells"})
     job = Job.objects.get(kind="figures.import")
     assert response.url == f"/jobs/{job.pk}/" and job.status == "done", job.error
     assert Observation.objects.get(area=buurt, year=2030, indicator__key=key).value == 42

@@ -64,5 +64,6 @@ def test_refresh_is_idempotent_and_keeps_statistics():
     after = sorted(Observation.objects.values_list("area_id", "programme_area_id", "value",
                                                    "shown_text"), key=str)
     assert before == after
-    stat = CityStatistic.objects.get(indicator=count, municipality=town.municipality)
+    stat = CityStatistic.objects.get(indicator=count, municipality=town.municipality,
+                                     level="buurt")
     assert stat.level == "buurt" and stat.mean == 25 and stat.n == 4

@@ -225,21 +225,22 @@ def _rows(figures: dict[Column, dict[Place, Figure]]) -> Iterable[tuple[object, 
 
 
 def _statistics(figures: dict[Column, dict[Place, Figure]], hierarchy: Hierarchy
-                ) -> dict[tuple[int, int], tuple[str, float, float, int]]:
-    """Mean and SD over shown buurt figures (else wijk figures) per indicator and year."""
+                ) -> dict[tuple[int, int, str], tuple[str, float, float, int]]:
+    """Mean and SD over the shown figures of each level (buurten, wijken, programme
+    areas) per indicator and year, where a level has at least two."""
     stats = {}
     for (indicator_id, year, month), by_place in figures.items():
         if month != 0:
             continue
-        for level in (AreaLevel.BUURT, AreaLevel.WIJK):
+        for level in (AreaLevel.BUURT, AreaLevel.WIJK, "programme"):
             values = [f.shown_value for (kind, pk), f in by_place.items()
-                      if kind == "A" and hierarchy.levels.get(pk) == level
-                      and f.shown_value is not None]
+                      if f.shown_value is not None and (
+                          kind == "P" if level == "programme"
+                          else kind == "A" and hierarchy.levels.get(pk) == level)]
             if len(values) >= 2:
                 array = np.array(values)
-                stats[(indicator_id, year)] = (level, float(array.mean()), float(array.std()),
-                                               len(values))
-                break
+                stats[(indicator_id, year, str(level))] = (
+                    str(level), float(array.mean()), float(array.std()), len(values))
     return stats
 
 
@@ -259,7 +260,7 @@ def _stored(municipality: Municipality) -> tuple[set[tuple], dict]:
         Q(area__municipality=municipality) | Q(programme_area__municipality=municipality)
     ).values_list("indicator_id", "area_id", "programme_area_id", "year", "month", "value",
                   "status", "derived", "shown_value", "shown_text", "shown_status")
-    stats = {(s.indicator_id, s.year): (s.level, s.mean, s.sd, s.n)
+    stats = {(s.indicator_id, s.year, s.level): (s.level, s.mean, s.sd, s.n)
              for s in CityStatistic.objects.filter(municipality=municipality)}
     return set(rows), stats
 

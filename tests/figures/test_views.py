@@ -33,9 +33,11 @@ def test_profile_figures_equal_the_disclosed_observations(demo, login):
     wijk = _wijk()
     rows = list(csv.reader(io.StringIO(login("regisseur").get(
         f"/figures/areas/{wijk.code}/export.csv").content.decode("utf-8-sig"))))
-    header = next(r for r in rows if r[0] == "theme")
+    header = next(r for r in rows if r[0] == "area code")
     data = [dict(zip(header, r, strict=True)) for r in rows[rows.index(header) + 1:]]
     unemployment = next(r for r in data if r["key"] == "werkloos_pct")
+    # Issue 11 ("Also"): every row of a profile export names its area.
+    assert (unemployment["area code"], unemployment["area name"]) == (wijk.code, wijk.name)
     expected = Observation.objects.get(area=wijk, indicator__key="werkloos_pct", year=2024)
     assert float(unemployment["value"]) == expected.shown_value
     assert unemployment["derived"] == "True"

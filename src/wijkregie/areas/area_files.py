@@ -63,6 +63,12 @@ class AreaFeature:
         return "GM" + self.code[2:6]
 
 
+# Longitude/latitude box around the Netherlands and Belgium (with the Wadden islands and
+# a margin of some kilometres): a boundary outside it is almost always a file with
+# longitude and latitude swapped (a gemeente at longitude 52) or in another CRS.
+NL_BE_LON = (2.3, 7.4)
+NL_BE_LAT = (49.3, 53.8)
+
 # A repair may drop slivers from a self-intersecting ring, but no more than this share.
 MAX_REPAIR_SURFACE_CHANGE = 0.01
 
@@ -184,6 +190,15 @@ def _geometry(raw: dict[str, Any], where: str, source_crs: str,
         raise AreaFileError(
             f"{where}: coordinates are not longitude/latitude; declare the CRS "
             "(e.g. EPSG:28992 for RD New) in the file's 'crs' member")
+    if not (NL_BE_LON[0] <= min_x and max_x <= NL_BE_LON[1]
+            and NL_BE_LAT[0] <= min_y and max_y <= NL_BE_LAT[1]):
+        swapped = (NL_BE_LON[0] <= min_y and max_y <= NL_BE_LON[1]
+                   and NL_BE_LAT[0] <= min_x and max_x <= NL_BE_LAT[1])
+        hint = ("longitude and latitude look swapped (GeoJSON is longitude first)"
+                if swapped else "check the coordinates and the CRS")
+        raise AreaFileError(
+            f"{where}: lies outside the Netherlands and Belgium (longitude {min_x:.4f} to "
+            f"{max_x:.4f}, latitude {min_y:.4f} to {max_y:.4f}); {hint}")
     if geom.is_valid:
         return geom, ""
     problem = explain_validity(geom)

@@ -49,6 +49,7 @@ def import_area_files(
         progress(0.3 * index / len(paths), f"reading {path.name}")
         features.extend(read_area_file(Path(path), year=year, repair=repair))
     _check_years(features)
+    _check_unique_across_files(features)
     _check_parents(features)
     report = AreaImportReport(files=[str(p) for p in paths],
                               repaired=[f"{f.source}: {f.repaired}" for f in features
@@ -72,6 +73,18 @@ def _check_years(features: Iterable[AreaFeature]) -> None:
         if feature.year is None:
             raise AreaFileError(f"{feature.source}: no division year; give --year or a "
                                 "'jrstatcode'/'jaar' property")
+
+
+def _check_unique_across_files(features: Iterable[AreaFeature]) -> None:
+    """One area (code and division year) in one feature of the run: two files carrying
+    the same area would leave which one wins to the database."""
+    seen: dict[tuple[str, int | None], str] = {}
+    for feature in features:
+        key = (feature.code, feature.year)
+        if key in seen:
+            raise AreaFileError(f"{feature.source}: area {feature.code} ({feature.year}) is "
+                                f"also in {seen[key]}; give each area once")
+        seen[key] = feature.source
 
 
 def _check_parents(features: list[AreaFeature]) -> None:

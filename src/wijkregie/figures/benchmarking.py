@@ -5,15 +5,21 @@ Every method returns a :class:`Benchmark`: a ``score`` (number for colouring sca
 ``much_better``/``better``/``average``/``worse``/``much_worse`` when higher is better or
 worse, and ``much_higher``/``higher``/``average``/``lower``/``much_lower`` when neutral.
 
-* Rotterdam (:func:`rotterdam_benchmark`): score = 100 + 10 · s · (x - m₀)/sd₀ with m₀, sd₀
-  the city's mean and standard deviation over areas in the base year and s = +1
-  (higher is better or neutral) or -1 (higher is worse). Four bands, as the Wijkprofiel
-  colours them: ``score > 110`` better, ``90 ≤ score ≤ 110`` average,
-  ``70 ≤ score < 90`` worse, ``score < 70`` much worse.
+* Rotterdam (:func:`rotterdam_benchmark`): score = 100 + k · s · (x - m₀)/sd₀ with m₀, sd₀
+  the city's mean and standard deviation over areas in the base year, s = +1
+  (higher is better or neutral) or -1 (higher is worse) and k = :data:`ROTTERDAM_SCALE`
+  = 20 index points per standard deviation. Four bands, as the Wijkprofiel colours
+  them: ``score > 110`` better, ``90 ≤ score ≤ 110`` average, ``70 ≤ score < 90``
+  worse, ``score < 70`` much worse. With k = 20 these are ±0.5 SD and -1.5 SD: for
+  roughly normal figures in the base year about 31 % better, 38 % average, 24 % worse
+  and 7 % much worse — the dark yellow marks the weakest areas, as in the Wijkprofiel.
+  (With k = 10, "< 70" meant three SDs below the mean: 6 of 2,880 figures.)
 * Amsterdam (:func:`amsterdam_benchmark`): score = z = (x - m)/sd of the current year;
   oriented z' = s · z. ``z' > 1`` much better, ``average_band < z' ≤ 1`` better,
   ``|z'| ≤ average_band`` average, ``-1 ≤ z' < -average_band`` worse, ``z' < -1`` much
-  worse ("strong" = strictly beyond one standard deviation).
+  worse ("strong" = strictly beyond one standard deviation). The average band is
+  :data:`AMSTERDAM_AVERAGE_BAND` = 0.5 SD: about 16 / 15 / 38 / 15 / 16 % over the five
+  colours for normal figures. (A band of width zero was "average" for 1 of 7,680.)
 * Fixed reference (:func:`reference_benchmark`): score = x / target (``ratio``) or
   x - target (``difference``); see its docstring for the labels.
 """
@@ -32,6 +38,11 @@ __all__ = [
     "rotterdam_benchmark",
     "rotterdam_score",
 ]
+
+
+# Defaults for the colours (see the module docstring for the distributions they give).
+ROTTERDAM_SCALE = 20.0
+AMSTERDAM_AVERAGE_BAND = 0.5
 
 
 class Polarity(StrEnum):
@@ -70,10 +81,11 @@ def rotterdam_score(
 
 
 def rotterdam_benchmark(
-    value: float, base_mean: float, base_sd: float, polarity: Polarity | str
+    value: float, base_mean: float, base_sd: float, polarity: Polarity | str,
+    scale: float = ROTTERDAM_SCALE,
 ) -> Benchmark:
     polarity = Polarity(polarity)
-    score = rotterdam_score(value, base_mean, base_sd, polarity)
+    score = rotterdam_score(value, base_mean, base_sd, polarity, scale)
     return _benchmark(score, _rotterdam_step(score), polarity)
 
 
@@ -83,7 +95,7 @@ def amsterdam_benchmark(
     city_sd: float,
     polarity: Polarity | str,
     *,
-    average_band: float = 0.0,
+    average_band: float = AMSTERDAM_AVERAGE_BAND,
 ) -> Benchmark:
     """z-score against the current city mean; ``average_band`` widens "average" (|z'| ≤ it)."""
     polarity = Polarity(polarity)

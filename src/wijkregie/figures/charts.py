@@ -64,8 +64,10 @@ def histogram(values: Sequence[float], bins: int = 10, width: int = 420,
 
 
 def line_chart(series: Sequence[tuple[str, Sequence[tuple[int, float | None]]]],
-               width: int = 420, height: int = 160) -> SafeString:
-    """Several trend lines on one axis (compare view)."""
+               width: int = 420, height: int = 160,
+               x_labels: tuple[str, str] | None = None) -> SafeString:
+    """Several trend lines on one axis (compare view); ``x_labels`` name the first and
+    last x (default: the numbers themselves)."""
     all_points = [(x, y) for _, pts in series for x, y in pts if y is not None]
     if len(all_points) < 2:
         return mark_safe("")
@@ -88,12 +90,23 @@ def line_chart(series: Sequence[tuple[str, Sequence[tuple[int, float | None]]]],
                          f'stroke="{PALETTE[index % len(PALETTE)]}"/>')
     axis = (f'<text x="2" y="{py(y1) + 4:.1f}" font-size="11">{escape(_short(y1))}</text>'
             f'<text x="2" y="{py(y0) + 4:.1f}" font-size="11">{escape(_short(y0))}</text>'
-            f'<text x="40" y="{height - 4}" font-size="11">{x0}</text>'
-            f'<text x="{width - 10}" y="{height - 4}" font-size="11" text-anchor="end">{x1}'
-            f'</text>')
+            f'<text x="40" y="{height - 4}" font-size="11">'
+            f'{escape(x_labels[0]) if x_labels else x0}</text>'
+            f'<text x="{width - 10}" y="{height - 4}" font-size="11" text-anchor="end">'
+            f'{escape(x_labels[1]) if x_labels else x1}</text>')
     return mark_safe(f'<svg class="line-chart" width="{width}" height="{height}" '
                      f'aria-hidden="true" focusable="false">{"".join(lines)}{axis}</svg>')
 
 
 def _short(value: float) -> str:
     return format_number(value, 1)
+
+
+def month_chart(name: str, points: Sequence[tuple[int, int, float | None]]) -> SafeString:
+    """A trend by month over (year, month, shown value) points; hidden months leave a
+    gap, and the axis names the first and last month."""
+    if not points:
+        return mark_safe("")
+    first, last = points[0], points[-1]
+    return line_chart([(name, [(year * 12 + month - 1, value) for year, month, value in points])],
+                      x_labels=(f"{first[0]}-{first[1]:02d}", f"{last[0]}-{last[1]:02d}"))

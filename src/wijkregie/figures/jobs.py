@@ -14,5 +14,6 @@ from wijkregie.figures.services import import_own_figures
 def import_figures_job(job: Job, report: Report) -> dict[str, Any]:
     municipality = Municipality.objects.get(code=job.params["municipality"])
     result = import_own_figures(Path(job.params["path"]), municipality=municipality,
+                                replace=job.params.get("replace", "cells"),
                                 actor=job.created_by, progress=report)
     return result.as_dict()

@@ -171,28 +171,36 @@ class Observation(models.Model):
         return f"{self.indicator_id}@{self.area_id or self.programme_area_id} {self.year}"
 
 class CityStatistic(models.Model):
-    """Mean and spread of an indicator over the buurten (else wijken) of one municipality
-    in one year: what the benchmark colours compare with. Recomputed with the aggregates.
-    Without a municipality: the mean over all municipalities' gemeente figures."""
+    """Mean and spread of an indicator over the areas of one level (buurt, wijk or
+    programme area) of one municipality in one year: what the benchmark colours compare
+    with. Recomputed with the aggregates.
+
+    Without a municipality: a reference group (``reference_group``: all municipalities,
+    a size class, all programme areas; see ``figures.statistics``) — the distribution of its
+    members' figures, and ``reference``, the group's own figure by the indicator's
+    aggregation rule."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
     municipality = models.ForeignKey(Municipality, null=True, blank=True,
                                      on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     level = models.CharField(max_length=10)
+    reference_group = models.CharField(max_length=20, default="", blank=True)
     mean = models.FloatField()
     sd = models.FloatField()
     n = models.PositiveIntegerField()
+    reference = models.FloatField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "municipality", "year"],
+            models.UniqueConstraint(fields=["indicator", "municipality", "year", "level"],
                                     condition=Q(municipality__isnull=False),
-                                    name="city_statistic_unique"),
-            models.UniqueConstraint(fields=["indicator", "year"],
+                                    name="city_statistic_unique_level"),
+            models.UniqueConstraint(fields=["indicator", "year", "reference_group"],
                                     condition=Q(municipality__isnull=True),
-                                    name="national_statistic_unique"),
+                                    name="reference_statistic_unique_group"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator_id} {self.municipality_id} {self.year}: {self.mean:.2f}"
+        place = self.municipality_id or self.reference_group
+        return f"{self.indicator_id} {place} {self.year}: {self.mean:.2f}"

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Avg, Count, Q, StdDev
+from django.db.models import Q
 
 from wijkregie.areas.models import Area, AreaLevel, ProgrammeArea
 from wijkregie.core.models import Municipality
-from wijkregie.figures import disclosure
+from wijkregie.figures import disclosure, statistics
 from wijkregie.figures.aggregation import (
     AggregateStatus,
     GroupMembership,
@@ -405,42 +405,29 @@ def _numbers(values: np.ndarray) -> list[float | None]:
 
 def _store_statistics(municipality: Municipality, grid: FigureGrid,
                       indicators: dict[int, Indicator], hierarchy: Hierarchy) -> None:
-    """Mean and SD over shown buurt figures (else wijk figures) per indicator and year."""
+    """Mean and SD over the shown figures of each level (buurten, wijken, programme
+    areas) per indicator and year: an area is benchmarked against its own level."""
     CityStatistic.objects.filter(municipality=municipality,
                                  indicator_id__in=list(indicators)).delete()
     rows_of_level = {
-        level: np.array([row for row, (kind, pk) in enumerate(grid.places)
-                         if kind == "A" and hierarchy.levels.get(pk) == level], dtype=np.int64)
+        str(level): np.array([row for row, (kind, pk) in enumerate(grid.places)
+                              if kind == "A" and hierarchy.levels.get(pk) == level],
+                             dtype=np.int64)
         for level in (AreaLevel.BUURT, AreaLevel.WIJK)}
+    rows_of_level[statistics.PROGRAMME] = np.array(
+        [row for row, (kind, _pk) in enumerate(grid.places) if kind == "P"], dtype=np.int64)
     stats = []
     for index, (indicator_id, year, month) in enumerate(grid.columns):
         if month != 0:
             continue
         for level, rows in rows_of_level.items():
-            column = grid.shown_value[rows, index]
-            values = column[~np.isnan(column)]
-            if len(values) >= 2:
-                stats.append((indicator_id, municipality.pk, year, str(level),
-                              float(values.mean()), float(values.std()), len(values)))
-                break
-    insert_rows(CityStatistic, _STATISTIC_COLUMNS, stats)
-
-
-_STATISTIC_COLUMNS = ("indicator_id", "municipality_id", "year", "level", "mean", "sd", "n")
+            row = statistics.level_statistics(indicator_id, municipality.pk, year, level,
+                                              grid.shown_value[rows, index])
+            if row is not None:
+                stats.append(row)
+    insert_rows(CityStatistic, statistics.STATISTIC_COLUMNS, stats)
 
 
 def _store_national_statistics(indicator_ids: list[int]) -> None:
-    """Mean of the shown gemeente figures over all municipalities (at least two)."""
-    CityStatistic.objects.filter(municipality__isnull=True,
-                                 indicator_id__in=indicator_ids).delete()
-    rows = (Observation.objects.filter(indicator_id__in=indicator_ids, month=0,
-                                       area__level=AreaLevel.GEMEENTE,
-                                       shown_value__isnull=False)
-            .values("indicator_id", "year")
-            .annotate(mean=Avg("shown_value"), sd=StdDev("shown_value"), n=Count("id"))
-            .filter(n__gte=2))
-    CityStatistic.objects.bulk_create([
-        CityStatistic(indicator_id=r["indicator_id"], municipality=None, year=r["year"],
-                      level=AreaLevel.GEMEENTE, mean=r["mean"], sd=r["sd"] or 0.0, n=r["n"])
-        for r in rows], batch_size=2000)
-
+    """Reference statistics over all municipalities and programme areas."""
+    statistics.store_reference_statistics(Indicator.objects.filter(pk__in=indicator_ids))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from wijkregie.areas.models import Area, AreaLevel, ProgrammeArea
 from wijkregie.core import audit
 from wijkregie.core.jobs import start_job
 from wijkregie.core.models import AuditAction, Municipality
-from wijkregie.figures import charts, composite_view, selectors
+from wijkregie.figures import charts, composite_view, selectors, statistics
 from wijkregie.figures.exports import EXPORTERS, ExportTable
 from wijkregie.figures.forms import FiguresImportForm
 from wijkregie.figures.models import Indicator, Theme
@@ -55,15 +56,36 @@ def index(request: HttpRequest) -> HttpResponse:
     })
 
 
+def reference_group(request: HttpRequest, municipality: Municipality,
+                    programme_area: ProgrammeArea | None) -> tuple[str, str, dict[str, str]]:
+    """The reference group the profile compares with (``?reference=all|size|programme``):
+    its key, its label and the choices (group -> label) offered for this place."""
+    labels = statistics.reference_groups()
+    choices = {"all": labels[statistics.ALL]}
+    size = selectors.size_group(municipality)
+    if size is not None:
+        choices["size"] = labels[size]
+    choices["programme"] = labels[statistics.PROGRAMME]
+    chosen = request.GET.get("reference") or ("programme" if programme_area else "all")
+    if chosen not in choices:
+        chosen = "all"
+    group = {"all": statistics.ALL, "size": size, "programme": statistics.PROGRAMME}[chosen]
+    return str(group), choices[chosen], choices
+
+
 def _profile_rows(request: HttpRequest, municipality: Municipality, *, area: Area | None,
-                  programme_area: ProgrammeArea | None) -> list[dict[str, Any]]:
+                  programme_area: ProgrammeArea | None,
+                  group: str = statistics.ALL) -> list[dict[str, Any]]:
     indicators = list(selectors.indicators_for(request.user))
     own = selectors.observations(request.user, area=area, programme_area=programme_area)
     gemeente = selectors.gemeente_area(municipality)
     city = (selectors.observations(request.user, area=gemeente)
             if gemeente is not None and gemeente != area else own)
-    benchmarker = Benchmarker(selectors.city_statistics(municipality, indicators))
-    national = selectors.national_statistics(indicators)
+    # Each place against places of its own level (a wijk against the city's wijken).
+    level = area.level if area is not None else statistics.PROGRAMME
+    benchmarker = Benchmarker(selectors.benchmark_statistics(municipality, indicators, level,
+                                                             group))
+    national = selectors.reference_statistics(indicators, group)
     themes = dict(Theme.choices)  # get_theme_display per row was a tenth of the page
     rows = []
     for indicator in indicators:
@@ -83,6 +105,22 @@ def _profile_rows(request: HttpRequest, municipality: Municipality, *, area: Are
     return rows
 
 
+def _monthly_rows(request: HttpRequest, *, area: Area | None,
+                  programme_area: ProgrammeArea | None) -> list[dict[str, Any]]:
+    """Indicators delivered by month for this place: a trend by month and its table."""
+    monthly = selectors.monthly_observations(request.user, area=area,
+                                             programme_area=programme_area)
+    if not monthly:
+        return []
+    rows = []
+    for indicator in selectors.indicators_for(request.user).filter(pk__in=list(monthly)):
+        points = monthly[indicator.pk]
+        rows.append({"indicator": indicator, "points": points,
+                     "chart": charts.month_chart(indicator.name_nl,
+                                                 [(p.year, p.month, p.value) for p in points])})
+    return rows
+
+
 def _group_by_theme(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     order = [str(label) for _, label in Theme.choices]
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -92,31 +130,47 @@ def _group_by_theme(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str
                   if item[0] in order else len(order))
 
 
-def _profile_table(title: str, rows: list[dict[str, Any]]) -> ExportTable:
+def _profile_table(title: str, code: str, name: str, rows: list[dict[str, Any]],
+                   reference_label: str) -> ExportTable:
+    """The profile as a table; every row names its place, so that exports of several
+    areas can be put together."""
     return ExportTable(
         title=title,
-        columns=["theme", "indicator", "key", "unit", "year", "value", "status", "derived",
-                 "municipality", "all municipalities (mean)"],
-        rows=[[r["theme"], r["indicator"].name_nl, r["indicator"].key, r["indicator"].unit,
-               r["point"].year, r["point"].value if r["point"].value is not None
-               else r["point"].text, r["point"].status, r["point"].derived,
-               r["city"].text if r["city"] else ".",
-               round(r["national"].mean, 2) if r["national"] else "."] for r in rows],
+        columns=["area code", "area name", "theme", "indicator", "key", "unit", "year",
+                 "value", "status", "derived", "municipality",
+                 f"reference: {reference_label}"],
+        rows=[[code, name, r["theme"], r["indicator"].name_nl, r["indicator"].key,
+               r["indicator"].unit, r["point"].year, r["point"].value
+               if r["point"].value is not None else r["point"].text, r["point"].status,
+               r["point"].derived, r["city"].text if r["city"] else ".",
+               _reference(r["national"])] for r in rows],
         indicators=[r["indicator"] for r in rows])
+
+
+def _reference(stat: selectors.Statistic | None) -> object:
+    if stat is None or stat.reference is None:
+        return "."
+    return round(stat.reference, 4)
 
 
 @login_required
 @permission_required("figures.view_indicator", raise_exception=True)
 def area_profile(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
     area = area_selectors.get_area(request.user, code.upper(), request=request)
-    rows = _profile_rows(request, area.municipality, area=area, programme_area=None)
+    group, reference_label, choices = reference_group(request, area.municipality, None)
+    rows = _profile_rows(request, area.municipality, area=area, programme_area=None,
+                         group=group)
     if fmt:
-        return _export(request, _profile_table(f"{area.name} ({area.code})", rows),
+        return _export(request, _profile_table(f"{area.name} ({area.code})", area.code,
+                                               area.name, rows, reference_label),
                        f"profiel-{area.code}", fmt, area)
     return render(request, "figures/profile.html", {
         "place_name": area.name, "place_code": area.code, "area": area,
         "municipality": area.municipality, "themes": _group_by_theme(rows),
         "export_base": f"/figures/areas/{area.code}/export",
+        "monthly": _monthly_rows(request, area=area, programme_area=None),
+        "reference_label": reference_label, "reference_choices": choices,
+        "reference": request.GET.get("reference", "all"),
     })
 
 
@@ -126,16 +180,23 @@ def programme_profile(request: HttpRequest, municipality: str, slug: str,
                       fmt: str | None = None) -> HttpResponse:
     programme_area = area_selectors.get_programme_area(request.user, municipality.upper(), slug,
                                                        request=request)
+    group, reference_label, choices = reference_group(request, programme_area.municipality,
+                                                      programme_area)
     rows = _profile_rows(request, programme_area.municipality, area=None,
-                         programme_area=programme_area)
+                         programme_area=programme_area, group=group)
     base = f"/figures/programmes/{programme_area.municipality.code}/{programme_area.slug}"
     if fmt:
-        return _export(request, _profile_table(programme_area.name, rows),
-                       f"profiel-{programme_area.slug}", fmt, programme_area)
+        return _export(request, _profile_table(
+            programme_area.name, f"{programme_area.municipality.code}/{programme_area.slug}",
+            programme_area.name, rows, reference_label),
+            f"profiel-{programme_area.slug}", fmt, programme_area)
     return render(request, "figures/profile.html", {
         "place_name": programme_area.name, "place_code": _("programme area"),
         "programme_area": programme_area, "municipality": programme_area.municipality,
         "themes": _group_by_theme(rows), "export_base": f"{base}/export",
+        "monthly": _monthly_rows(request, area=None, programme_area=programme_area),
+        "reference_label": reference_label, "reference_choices": choices,
+        "reference": request.GET.get("reference", "programme"),
     })
 
 
@@ -175,7 +236,8 @@ def indicator_context(request: HttpRequest, key: str) -> dict[str, Any]:
                                     year=year)
     shown = [p.value for _, p in places if p.value is not None]
     breaks = _classes(shown)
-    benchmarker = Benchmarker(selectors.city_statistics(municipality, [indicator]))
+    benchmarker = Benchmarker(selectors.benchmark_statistics(
+        municipality, [indicator], statistics.PROGRAMME if level == "programme" else level))
     rows = []
     for place, point in places:
         rows.append({"place": place, "point": point, "class": _class_of(point.value, breaks),
@@ -252,43 +314,76 @@ def _export(request: HttpRequest, table: ExportTable, filename: str, fmt: str,
     return EXPORTERS[fmt](table, filename)
 
 
+@dataclass(frozen=True)
+class ComparePlace:
+    """An area or a programme area in the compare view; a programme area's code is
+    ``GM0363/slug``."""
+
+    code: str
+    name: str
+    area: Area | None = None
+    programme_area: ProgrammeArea | None = None
+
+    @property
+    def municipality(self) -> Municipality:
+        place = self.area or self.programme_area
+        assert place is not None
+        return place.municipality
+
+
+def _compare_place(request: HttpRequest, code: str) -> ComparePlace:
+    if "/" in code:
+        municipality, slug = code.split("/", 1)
+        programme_area = area_selectors.get_programme_area(request.user, municipality.upper(),
+                                                           slug.lower(), request=request)
+        return ComparePlace(f"{programme_area.municipality.code}/{programme_area.slug}",
+                            programme_area.name, programme_area=programme_area)
+    area = area_selectors.get_area(request.user, code.upper(), request=request)
+    return ComparePlace(area.code, area.name, area=area)
+
+
 @login_required
 @permission_required("figures.view_indicator", raise_exception=True)
 def compare(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
-    """Two to four areas side by side, with trends."""
-    codes = [c.strip().upper() for c in request.GET.getlist("area") if c.strip()][:4]
-    areas = [area_selectors.get_area(request.user, code, request=request) for code in codes]
-    municipality = areas[0].municipality if areas else _municipality(request)
+    """Two to four places side by side, with trends: the gemeente, wijken, buurten and
+    programme areas."""
+    codes = [c.strip() for c in request.GET.getlist("area") if c.strip()][:4]
+    places = [_compare_place(request, code) for code in codes]
+    municipality = places[0].municipality if places else _municipality(request)
     indicators = list(selectors.indicators_for(request.user))
-    series = {a.pk: selectors.observations(request.user, area=a) for a in areas}
+    series = [selectors.observations(request.user, area=p.area,
+                                     programme_area=p.programme_area) for p in places]
     rows = []
     for indicator in indicators:
-        per_area = [series[a.pk].get(indicator.pk, []) for a in areas]
-        if not any(per_area):
+        per_place = [s.get(indicator.pk, []) for s in series]
+        if not any(per_place):
             continue
         rows.append({
-            "indicator": indicator, "latest": [latest(s) for s in per_area],
-            "chart": charts.line_chart([(a.name, [(p.year, p.value) for p in s])
-                                        for a, s in zip(areas, per_area, strict=True)]),
-            "years": sorted({p.year for s in per_area for p in s}),
-            "table": [{p.year: p for p in s} for s in per_area],
+            "indicator": indicator, "latest": [latest(s) for s in per_place],
+            "chart": charts.line_chart([(p.name, [(pt.year, pt.value) for pt in s])
+                                        for p, s in zip(places, per_place, strict=True)]),
+            "years": sorted({pt.year for s in per_place for pt in s}),
+            "table": [{pt.year: pt for pt in s} for s in per_place],
         })
     if fmt:
         table = ExportTable(
-            title=_("Comparison of %(areas)s") % {"areas": ", ".join(a.code for a in areas)},
-            columns=["indicator", "key", "unit", "year"] + [a.code for a in areas],
+            title=_("Comparison of %(areas)s") % {"areas": ", ".join(p.code for p in places)},
+            columns=["indicator", "key", "unit", "year"] + [p.code for p in places],
             rows=[[r["indicator"].name_nl, r["indicator"].key, r["indicator"].unit, year]
                   + [_cell(per.get(year)) for per in r["table"]]
                   for r in rows for year in r["years"]],
             indicators=[r["indicator"] for r in rows])
         return _export(request, table, "vergelijking", fmt, municipality)
-    candidates = area_selectors.areas_of_municipality(request.user, municipality,
-                                                      level=AreaLevel.WIJK)
+    candidates = [ComparePlace(a.code, a.name, area=a) for level in (
+        AreaLevel.GEMEENTE, AreaLevel.WIJK, AreaLevel.BUURT)
+        for a in area_selectors.areas_of_municipality(request.user, municipality, level=level)]
+    candidates += [ComparePlace(f"{municipality.code}/{pa.slug}", pa.name, programme_area=pa)
+                   for pa in area_selectors.programme_areas_for(request.user)
+                   .filter(municipality=municipality).order_by("name")]
     return render(request, "figures/compare.html", {
-        "areas": areas, "rows": rows, "municipality": municipality,
-        "candidates": list(candidates) + list(area_selectors.areas_of_municipality(
-            request.user, municipality, level=AreaLevel.BUURT)),
-        "enough": 2 <= len(areas) <= 4, "palette": charts.PALETTE,
+        "areas": places, "rows": rows, "municipality": municipality,
+        "candidates": candidates,
+        "enough": 2 <= len(places) <= 4, "palette": charts.PALETTE,
     })
 
 
@@ -340,6 +435,7 @@ def import_figures(request: HttpRequest) -> HttpResponse:
                 out.write(chunk)
         job = start_job("figures.import", params={
             "path": str(target), "municipality": request.user.municipality.code,
+            "replace": form.cleaned_data["replace"],
         }, created_by=request.user, municipality=request.user.municipality)
         return redirect("job-status", job_id=job.pk)
     return render(request, "figures/import.html", {"form": form})

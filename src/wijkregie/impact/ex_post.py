@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from wijkregie.core.models import User
-from wijkregie.figures.selectors import SeriesPoint, indicators_for, observed_series
+from wijkregie.figures.selectors import SeriesPoint, find_indicator, observed_series
 
 from . import charts
 from .models import Analysis
@@ -71,7 +71,7 @@ def ex_post_for(user: User, analysis: Analysis,
             user, indicator_key=key, programme_area=analysis.programme_area)}
         if not observed:
             continue
-        indicator = indicators_for(user).filter(key=key).order_by("municipality_id").last()
+        indicator = find_indicator(user, key)
         first = max(min(observed), base - LEAD_YEARS)
         end = min(last, max(max(observed), base))
         years = range(min(first, base), end + 1)

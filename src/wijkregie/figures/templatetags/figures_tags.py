@@ -10,11 +10,11 @@ from typing import Any
 from urllib.parse import quote
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from wijkregie.figures.disclosure import format_number
 from wijkregie.figures.models import BenchmarkMethod
 from wijkregie.figures.selectors import SeriesPoint
 
@@ -82,7 +82,10 @@ def profile_row(row: dict[str, Any], municipality_code: str) -> SafeString:
             f"?municipality={quote(municipality_code)}")
     colour = row["colour"]
     national = row["national"]
-    national_text = floatformat(national.mean, 1) if national else "."
+    national_text = "."
+    if national is not None and national.reference is not None:
+        decimals = (indicator.disclosure or {}).get("decimals", indicator.decimals)
+        national_text = format_number(national.reference, int(decimals))
     return mark_safe(
         f"<tr><th scope=\"row\"><details><summary>{name}{unit}</summary>"
         f'<dl class="meta">{meta}</dl><a href="{escape(href)}">{escape(labels["map"])}</a>'

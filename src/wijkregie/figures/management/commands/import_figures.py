@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wijkregie.core.models import Municipality
-from wijkregie.figures.services import FiguresImportError, import_own_figures
+from wijkregie.figures.services import REPLACE_SCOPES, FiguresImportError, import_own_figures
 
 
 class Command(BaseCommand):
@@ -17,14 +17,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--municipality", required=True, help="CBS code, e.g. GM0363")
+        parser.add_argument(
+            "--replace", choices=list(REPLACE_SCOPES), default="cells",
+            help="what the file replaces: 'cells' (default) changes only the (indicator, "
+                 "area, period) cells in the file; 'indicator-periods' first removes every "
+                 "figure of the municipality for the indicators and periods in the file")
 
     def handle(self, *args: Any, **options: Any) -> None:
         municipality = Municipality.objects.filter(code=options["municipality"]).first()
         if municipality is None:
             raise CommandError(f"--municipality: {options['municipality']} is not registered")
         try:
-            report = import_own_figures(options["file"], municipality=municipality)
+            report = import_own_figures(options["file"], municipality=municipality,
+                                        replace=options["replace"])
         except FiguresImportError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(self.style.SUCCESS(
-            f"imported {report.observations} figures of {report.indicators} indicators"))
+        self.stdout.write(self.style.SUCCESS(report.summary()))
