@@ -1,8 +1,15 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from wijkregie.areas import services
 from wijkregie.areas.models import Area, ProgrammeArea
+from wijkregie.areas.signals import programme_area_retiring, programme_areas_changed
+from wijkregie.core.models import Municipality
 
 
 @admin.register(Area)
@@ -21,3 +28,29 @@ class ProgrammeAreaAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
     raw_id_fields = ("buurten",)
+
+    # The admin saves and deletes inside one transaction; the figures of the
+    # municipality are recomputed in it, as the services do (ADR 0010).
+    def save_model(self, request: HttpRequest, obj: ProgrammeArea, form: Any,
+                   change: bool) -> None:
+        if change and {"buurten", "municipality"} & set(form.changed_data):
+            old = ProgrammeArea.objects.get(pk=obj.pk)  # buurten not saved yet
+            programme_area_retiring.send(sender=ProgrammeArea, programme_area=old)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any,
+                     change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if not change or {"buurten", "municipality"} & set(form.changed_data):
+            programme_areas_changed.send(sender=ProgrammeArea,
+                                         municipality=form.instance.municipality)
+            if "municipality" in form.changed_data and form.initial.get("municipality"):
+                programme_areas_changed.send(sender=ProgrammeArea, municipality=Municipality
+                                             .objects.get(pk=form.initial["municipality"]))
+
+    def delete_model(self, request: HttpRequest, obj: ProgrammeArea) -> None:
+        services.delete_programme_area(programme_area=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ProgrammeArea]) -> None:
+        for programme_area in queryset:
+            services.delete_programme_area(programme_area=programme_area, actor=request.user)
