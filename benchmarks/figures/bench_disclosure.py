@@ -1,7 +1,7 @@
 """Time of the disclosure step (primary rules, secondary suppression, linked indicators)
 of the figures pipeline, on the demo's towns.
 
-    python benchmarks/figures/bench_disclosure.py                    # demo scale (4 towns × 48 buurten)
+    python benchmarks/figures/bench_disclosure.py            # demo scale: 4 towns × 48 buurten
     python benchmarks/figures/bench_disclosure.py --scale national --towns 3
 
 ``--scale national`` builds towns of the national demo's size (100 buurten in 12 wijken,

@@ -304,7 +304,7 @@ def _format_array(values: np.ndarray, rule: DisclosureRule) -> np.ndarray:
 # A reader of the shown figures knows each cell within bounds: a shown figure within its
 # rounding, a hidden one within what its display says ("< 5": 1..4, "x": 0..∞). The
 # tightest interval the reader can derive for a hidden cell is the minimum and maximum of
-# that cell over the system — one linear programme per side (scipy's HiGHS). A hidden
+# that cell over the system — one linear programme per side (HiGHS, through highspy). A hidden
 # cell is protected when that interval contains its protection interval (ADR 0010);
 # otherwise one more figure is hidden, chosen from the LP's certificate, and the audit
 # runs again.
@@ -394,6 +394,23 @@ class AdditiveSystem:
 
 
 @dataclass(frozen=True)
+class _Component:
+    label: int
+    cells: np.ndarray  # the free cells, ascending
+    rows: np.ndarray  # the relations joining them
+    matrix: Any  # rows × cells (sparse)
+    fixed_cells: np.ndarray  # every other cell: known exactly
+    fixed_matrix: Any  # rows × fixed cells
+    rhs: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Solution:
+    row_dual: np.ndarray  # per relation of the component
+    col_dual: np.ndarray  # per free cell: non-zero where its bound is binding
+
+
+@dataclass(frozen=True)
 class _Failure:
     cell: int
     shown: list[int]  # shown cells in the LP's certificate: hiding one may help
@@ -451,10 +468,12 @@ class _Auditor:
         self.seen_low = system.values.astype(float).copy()
         self.seen_high = system.values.astype(float).copy()
         self.labels: np.ndarray | None = None
+        self.components: dict[int, _Component] = {}
+        self.solvers: dict[int, Any] = {}
         self.seeded: set[int] = set()
 
     # components of the cells a reader does not know exactly, joined by relations
-    def _component(self, cell: int) -> tuple[np.ndarray, np.ndarray]:
+    def _component(self, cell: int) -> _Component:
         from scipy import sparse
         from scipy.sparse import csgraph
 
@@ -466,46 +485,87 @@ class _Auditor:
             pattern = pattern @ sparse.diags(free.astype(float))
             graph = sparse.bmat([[None, pattern], [pattern.T, None]], format="csr")
             _, self.labels = csgraph.connected_components(graph, directed=False)
+            self.components = {}
+            self.solvers = {}
         n_rows = self.by_row.shape[0]
-        label = self.labels[n_rows + cell]
-        cells = np.nonzero((self.labels[n_rows:] == label) & free)[0]
-        rows = np.nonzero(self.labels[:n_rows] == label)[0]
-        return cells, rows
+        label = int(self.labels[n_rows + cell])
+        if label not in self.components:
+            cells = np.nonzero((self.labels[n_rows:] == label) & free)[0]
+            rows = np.nonzero(self.labels[:n_rows] == label)[0]
+            block = self.by_row[rows]
+            fixed = np.ones(len(system.values), dtype=bool)
+            fixed[cells] = False
+            fixed_cells = np.nonzero(fixed)[0]
+            fixed_block = block[:, fixed_cells]
+            self.components[label] = _Component(
+                label, cells, rows, block[:, cells], fixed_cells, fixed_block,
+                system.mismatch[rows] - fixed_block @ system.low[fixed_cells])
+        return self.components[label]
 
-    def _solve(self, objective_cells: np.ndarray, cell_set: np.ndarray, rows: np.ndarray,
-               sense: float) -> tuple[np.ndarray | None, Any]:
-        """Optimise sense · Σ objective cells over one component; None when unbounded."""
-        from scipy.optimize import linprog
+    def _solve(self, objective_cells: np.ndarray, component: _Component,
+               sense: float) -> tuple[np.ndarray | None, _Solution | None]:
+        """Optimise sense · Σ objective cells over one component; None when unbounded.
 
-        system = self.system
-        bounds = np.column_stack([system.low[cell_set], system.high[cell_set]])
+        One HiGHS model per component, kept between LPs: only the objective changes, so
+        each LP starts from the last basis (``scipy.optimize.linprog`` would rebuild and
+        re-validate the model every time, ten times slower for these small LPs)."""
+        import highspy
+
+        cell_set = component.cells
+        solver = self._solver(component)
         cost = np.zeros(len(cell_set))
         cost[np.searchsorted(cell_set, objective_cells)] = -sense
-        block = self.by_row[rows]
-        fixed = np.ones(len(system.values), dtype=bool)
-        fixed[cell_set] = False
-        rhs = system.mismatch[rows] - block[:, np.nonzero(fixed)[0]] @ system.low[fixed]
-        result = linprog(cost, A_eq=block[:, cell_set], b_eq=rhs, bounds=bounds,
-                         method="highs")
-        if result.status == 3:
-            return None, result
-        if result.status != 0:
-            raise RuntimeError(f"disclosure audit: LP failed ({result.message})")
-        self.seen_low[cell_set] = np.minimum(self.seen_low[cell_set], result.x)
-        self.seen_high[cell_set] = np.maximum(self.seen_high[cell_set], result.x)
-        return result.x, result
+        solver.changeColsCost(len(cell_set), np.arange(len(cell_set), dtype=np.int32), cost)
+        solver.run()
+        status = solver.getModelStatus()
+        if status in (highspy.HighsModelStatus.kUnbounded,
+                      highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return None, None
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(
+                f"disclosure audit: LP failed ({solver.modelStatusToString(status)})")
+        solution = solver.getSolution()
+        x = np.array(solution.col_value)
+        self.seen_low[cell_set] = np.minimum(self.seen_low[cell_set], x)
+        self.seen_high[cell_set] = np.maximum(self.seen_high[cell_set], x)
+        return x, _Solution(np.array(solution.row_dual), np.array(solution.col_dual))
 
-    def _seed(self, cell_set: np.ndarray, rows: np.ndarray) -> None:
+    def _solver(self, component: _Component) -> Any:
+        import highspy
+
+        if component.label in self.solvers:
+            return self.solvers[component.label]
+        system = self.system
+        matrix = component.matrix.tocsc()
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = len(component.cells), len(component.rows)
+        lp.col_cost_ = np.zeros(len(component.cells))
+        lp.col_lower_ = system.low[component.cells].astype(float)
+        lp.col_upper_ = np.where(np.isfinite(system.high[component.cells]),
+                                 system.high[component.cells], highspy.kHighsInf)
+        lp.row_lower_ = lp.row_upper_ = component.rhs.astype(float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+        lp.a_matrix_.value_ = matrix.data.astype(float)
+        solver = highspy.Highs()
+        solver.setOptionValue("output_flag", False)
+        solver.setOptionValue("presolve", "off")  # small models, solved many times
+        solver.passModel(lp)
+        self.solvers[component.label] = solver
+        return solver
+
+    def _seed(self, component: _Component) -> None:
         """Two LPs per component first: all its hidden cells as low, then as high as they
         can go together — often every requirement is met by these witnesses alone."""
-        key = int(cell_set[0])
-        if key in self.seeded or len(rows) == 0:
+        key = int(component.cells[0])
+        if key in self.seeded or len(component.rows) == 0:
             return
         self.seeded.add(key)
-        hidden = cell_set[self.system.hidden[cell_set]]
+        hidden = component.cells[self.system.hidden[component.cells]]
         if len(hidden):
-            self._solve(hidden, cell_set, rows, -1.0)
-            self._solve(hidden, cell_set, rows, 1.0)
+            self._solve(hidden, component, -1.0)
+            self._solve(hidden, component, 1.0)
 
     def _rounded(self, low: float, high: float, cell: int) -> tuple[float, float]:
         tolerance = 1e-6 * max(1.0, abs(float(self.system.values[cell])))
@@ -525,41 +585,39 @@ class _Auditor:
     def check(self, cell: int) -> _Failure | None:
         """None when ``cell`` is protected, else what the failing LP's bound rests on."""
         system = self.system
-        cell_set, rows = self._component(cell)
-        if system.low[cell] >= system.high[cell] or len(rows) == 0:
-            # Only its own bounds constrain it (e.g. a zero weight, or no relation).
+        if system.low[cell] >= system.high[cell]:
+            # Only its own bounds constrain it (e.g. a zero weight).
             self.seen_low[cell], self.seen_high[cell] = system.low[cell], system.high[cell]
             return None if all(self._met(cell)) else _Failure(cell, [], [cell])
-        self._seed(cell_set, rows)
+        component = self._component(cell)
+        if len(component.rows) == 0:  # in no relation: only its own bounds
+            self.seen_low[cell], self.seen_high[cell] = system.low[cell], system.high[cell]
+            return None if all(self._met(cell)) else _Failure(cell, [], [cell])
+        self._seed(component)
         last = None
         for side in (-1.0, 1.0):
             low_met, high_met, wide = self._met(cell)
             if (low_met if side < 0 else high_met) and wide:
                 continue
-            x, result = self._solve(np.array([cell]), cell_set, rows, side)
+            x, result = self._solve(np.array([cell]), component, side)
             if x is None:
                 self.seen_high[cell] = math.inf  # unbounded above
                 continue
             last = result
             low_met, high_met, _wide = self._met(cell)
             if not (low_met if side < 0 else high_met):
-                return self._certificate(cell, cell_set, rows, result)
+                return self._certificate(cell, component, result)
         if all(self._met(cell)):
             return None
-        return self._certificate(cell, cell_set, rows, last)
+        return self._certificate(cell, component, last)
 
-    def _certificate(self, cell: int, cell_set: np.ndarray, rows: np.ndarray,
-                     result: Any) -> _Failure:
+    def _certificate(self, cell: int, component: _Component, result: _Solution) -> _Failure:
         """Cells whose known bounds the optimal bound rests on (non-zero duals)."""
         system = self.system
         tolerance = 1e-9
-        fixed = np.ones(len(system.values), dtype=bool)
-        fixed[cell_set] = False
-        fixed_cells = np.nonzero(fixed)[0]
-        weight = self.by_row[rows][:, fixed_cells].T @ result.eqlin.marginals
-        in_proof = list(fixed_cells[np.abs(weight) > tolerance])
-        bound_duals = np.abs(result.lower.marginals) + np.abs(result.upper.marginals)
-        in_proof += list(cell_set[bound_duals > tolerance])
+        weight = component.fixed_matrix.T @ result.row_dual
+        in_proof = list(component.fixed_cells[np.abs(weight) > tolerance])
+        in_proof += list(component.cells[np.abs(result.col_dual) > tolerance])
         shown = [c for c in in_proof if not system.hidden[c] and not system.locked[c]]
         bounded = [c for c in in_proof if system.hidden[c] and (
             system.low[c] > system.hidden_low[c] or system.high[c] < system.hidden_high[c])]
@@ -581,5 +639,4 @@ class _Auditor:
             return None
         system.low[cell], system.high[cell] = system.hidden_low[cell], system.hidden_high[cell]
         self.labels = None  # a cell became free: components may join
-        self.seeded.clear()
         return int(cell)
