@@ -398,10 +398,37 @@ class _Component:
     label: int
     cells: np.ndarray  # the free cells, ascending
     rows: np.ndarray  # the relations joining them
-    matrix: Any  # rows × cells (sparse)
-    fixed_cells: np.ndarray  # every other cell: known exactly
-    fixed_matrix: Any  # rows × fixed cells
+    starts: np.ndarray  # column-wise matrix (rows × cells) for HiGHS: starts, indexes, values
+    indexes: np.ndarray
+    values: np.ndarray
+    fixed_rows: np.ndarray  # entries of cells known exactly: row position, cell, value
+    fixed_cells: np.ndarray
+    fixed_values: np.ndarray
     rhs: np.ndarray
+
+
+_HIGHS_STARTED = False
+
+
+def _new_highs() -> Any:
+    """A HiGHS instance; the first one of a process prints a banner on C-level stdout
+    before any option can silence it, so that one is made with stdout closed."""
+    import os
+
+    import highspy
+
+    global _HIGHS_STARTED
+    if _HIGHS_STARTED:
+        return highspy.Highs()
+    _HIGHS_STARTED = True
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 @dataclass(frozen=True)
@@ -464,7 +491,8 @@ class _Auditor:
             data += [1.0] + [-1.0] * len(parts)
         shape = (len(system.relations), len(system.values))
         self.by_row = sparse.csr_matrix((data, (rows, cols)), shape=shape)
-        self.by_cell = self.by_row.tocsc()
+        self.coo = (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
+                    np.array(data, dtype=float))
         self.seen_low = system.values.astype(float).copy()
         self.seen_high = system.values.astype(float).copy()
         self.labels: np.ndarray | None = None
@@ -474,17 +502,10 @@ class _Auditor:
 
     # components of the cells a reader does not know exactly, joined by relations
     def _component(self, cell: int) -> _Component:
-        from scipy import sparse
-        from scipy.sparse import csgraph
-
         system = self.system
         free = system.low < system.high
         if self.labels is None:
-            pattern = self.by_row.copy()
-            pattern.data[:] = 1.0
-            pattern = pattern @ sparse.diags(free.astype(float))
-            graph = sparse.bmat([[None, pattern], [pattern.T, None]], format="csr")
-            _, self.labels = csgraph.connected_components(graph, directed=False)
+            self.labels = self._labels(free)
             self.components = {}
             self.solvers = {}
         n_rows = self.by_row.shape[0]
@@ -492,15 +513,53 @@ class _Auditor:
         if label not in self.components:
             cells = np.nonzero((self.labels[n_rows:] == label) & free)[0]
             rows = np.nonzero(self.labels[:n_rows] == label)[0]
-            block = self.by_row[rows]
-            fixed = np.ones(len(system.values), dtype=bool)
-            fixed[cells] = False
-            fixed_cells = np.nonzero(fixed)[0]
-            fixed_block = block[:, fixed_cells]
-            self.components[label] = _Component(
-                label, cells, rows, block[:, cells], fixed_cells, fixed_block,
-                system.mismatch[rows] - fixed_block @ system.low[fixed_cells])
+            self.components[label] = self._build(label, cells, rows, free)
         return self.components[label]
+
+    def _build(self, label: int, cells: np.ndarray, rows: np.ndarray, free: np.ndarray
+               ) -> _Component:
+        """The component's equations from the relations' entries (no sparse slicing: it
+        costs more than the LP for these sizes)."""
+        entry_rows, entry_cells, entry_values = self.coo
+        position = np.full(self.by_row.shape[0], -1, dtype=np.int64)
+        position[rows] = np.arange(len(rows))
+        mine = position[entry_rows] >= 0
+        row_pos, cell_ids = position[entry_rows[mine]], entry_cells[mine]
+        values = entry_values[mine]
+        is_free = free[cell_ids]
+        column = np.searchsorted(cells, cell_ids[is_free])
+        order = np.lexsort((row_pos[is_free], column))
+        starts = np.zeros(len(cells) + 1, dtype=np.int32)
+        np.add.at(starts, column + 1, 1)
+        fixed_rows, fixed_cells = row_pos[~is_free], cell_ids[~is_free]
+        fixed_values = values[~is_free]
+        rhs = self.system.mismatch[rows] - np.bincount(
+            fixed_rows, weights=fixed_values * self.system.low[fixed_cells],
+            minlength=len(rows))
+        return _Component(label, cells, rows, np.cumsum(starts).astype(np.int32),
+                          row_pos[is_free][order].astype(np.int32),
+                          values[is_free][order], fixed_rows, fixed_cells, fixed_values, rhs)
+
+    def _labels(self, free: np.ndarray) -> np.ndarray:
+        """Component label per relation (first) and per cell: union-find over the free
+        cells of each relation (a fixed cell joins nothing)."""
+        n_rows, n_cells = self.by_row.shape
+        parent = list(range(n_rows + n_cells))
+
+        def find(node: int) -> int:
+            while parent[node] != node:
+                parent[node] = parent[parent[node]]
+                node = parent[node]
+            return node
+
+        indptr, indices = self.by_row.indptr, self.by_row.indices
+        for row in range(n_rows):
+            for cell in indices[indptr[row]:indptr[row + 1]].tolist():
+                if free[cell]:
+                    a, b = find(row), find(n_rows + cell)
+                    if a != b:
+                        parent[b] = a
+        return np.array([find(node) for node in range(n_rows + n_cells)])
 
     def _solve(self, objective_cells: np.ndarray, component: _Component,
                sense: float) -> tuple[np.ndarray | None, _Solution | None]:
@@ -536,7 +595,6 @@ class _Auditor:
         if component.label in self.solvers:
             return self.solvers[component.label]
         system = self.system
-        matrix = component.matrix.tocsc()
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = len(component.cells), len(component.rows)
         lp.col_cost_ = np.zeros(len(component.cells))
@@ -545,10 +603,10 @@ class _Auditor:
                                  system.high[component.cells], highspy.kHighsInf)
         lp.row_lower_ = lp.row_upper_ = component.rhs.astype(float)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
-        lp.a_matrix_.value_ = matrix.data.astype(float)
-        solver = highspy.Highs()
+        lp.a_matrix_.start_ = component.starts
+        lp.a_matrix_.index_ = component.indexes
+        lp.a_matrix_.value_ = component.values
+        solver = _new_highs()
         solver.setOptionValue("output_flag", False)
         solver.setOptionValue("presolve", "off")  # small models, solved many times
         solver.passModel(lp)
@@ -615,15 +673,18 @@ class _Auditor:
         """Cells whose known bounds the optimal bound rests on (non-zero duals)."""
         system = self.system
         tolerance = 1e-9
-        weight = component.fixed_matrix.T @ result.row_dual
-        in_proof = list(component.fixed_cells[np.abs(weight) > tolerance])
+        # Σ over relations of coefficient × dual, per cell known exactly.
+        fixed, inverse = np.unique(component.fixed_cells, return_inverse=True)
+        weight = np.bincount(inverse, minlength=len(fixed), weights=(
+            component.fixed_values * result.row_dual[component.fixed_rows]))
+        in_proof = list(fixed[np.abs(weight) > tolerance])
         in_proof += list(component.cells[np.abs(result.col_dual) > tolerance])
         shown = [c for c in in_proof if not system.hidden[c] and not system.locked[c]]
         bounded = [c for c in in_proof if system.hidden[c] and (
             system.low[c] > system.hidden_low[c] or system.high[c] < system.hidden_high[c])]
         if not shown and not bounded:
             # A degenerate certificate: anything shown in the cell's relations may help.
-            related = self.by_cell[:, [cell]].nonzero()[0]
+            related = self.by_row[:, [cell]].nonzero()[0]
             shown = [c for c in self.by_row[related].nonzero()[1].tolist()
                      if not system.hidden[c] and not system.locked[c]]
         return _Failure(cell, sorted(set(shown)), sorted(set(bounded)))
