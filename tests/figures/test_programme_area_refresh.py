@@ -58,29 +58,29 @@ def test_recomposing_keeps_the_ended_composition_in_the_audit():
     assert before.shown_text == "47"
     services.update_programme_area(programme_area=area, buurten=town.buurten[1:2],
                                    actor=town.user)  # now b2 alone
+    # The 47 seen before and b2 now would give b1 = 47 - 45: b2 may not be shown, by the
+    # programme area nor by the buurt itself.
+    assert _remembered_attack(town, before.shown_value, [0, 1]) == []
+    assert _shown(count, programme_area=area).shown_value is None
+    assert _shown(count, area=town.buurten[1]).shown_value is None
     retired = RetiredComposition.objects.get(municipality=town.municipality)
     assert set(retired.buurten.values_list("id", flat=True)) == {
         town.buurten[0].pk, town.buurten[1].pk}
-    # The 47 seen before and b2 now would give b1 = 47 - 45: b2 may not be shown, by the
-    # programme area nor by the buurt itself.
-    assert _shown(count, programme_area=area).shown_value is None
-    assert _shown(count, area=town.buurten[1]).shown_value is None
-    assert _remembered_attack(town, before.shown_value, [0, 1]) == []
 
 
 def test_deleting_keeps_the_ended_composition_in_the_audit():
     town, count = _town_with_counts([2, 45, 52, 30, 20])
     area = services.create_programme_area(
-        municipality=town.municipality, name="Rest", slug="rest",
-        buurten=town.buurten[1:3], actor=town.user)  # 97; W1 (99) or it is hidden
+        municipality=town.municipality, name="Rand", slug="rand",
+        buurten=town.buurten[1:4], actor=town.user)  # b2 + b3 + b4 = 127, across wijken
     remembered = _shown(count, programme_area=area).shown_value
+    assert remembered == 127  # b4 and b5 are hidden instead, to protect b1 and b2
     services.delete_programme_area(programme_area=area, actor=town.user)
     assert not ProgrammeArea.objects.filter(pk=area.pk).exists()
+    # Without the programme area b4 and b5 would be shown again: 127 - 52 - 30 = 45 = b2,
+    # and b1 = 47 - 45 = 2. The ended composition keeps them hidden.
+    assert _remembered_attack(town, remembered, [1, 2, 3]) == []
     assert RetiredComposition.objects.filter(municipality=town.municipality).count() == 1
-    if remembered is not None:
-        # P = 97 was shown: W1 must stay hidden, though nothing now overlaps it.
-        assert _shown(count, area=town.wijken[0]).shown_value is None
-        assert _remembered_attack(town, remembered, [1, 2]) == []
 
 
 def _remembered_attack(town: OverlapTown, total: float, buurten: list[int]) -> list:
