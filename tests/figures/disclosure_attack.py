@@ -91,6 +91,30 @@ def assert_channels_hand_out_only(client, municipality: Municipality, year: int,
                     indicator.key, record)
 
 
+def assert_profiles_hand_out_only(client, municipality: Municipality, year: int,
+                                  seen: dict[Indicator, dict[Place, Seen]]) -> None:
+    """The profile exports (CSV) of the gemeente, the wijken and the programme areas show,
+    for the figures of ``year``, exactly what the selectors hand out."""
+    by_key = {indicator.key: by_place for indicator, by_place in seen.items()}
+    urls = {("A", a.pk): f"/figures/areas/{a.code}/export.csv" for a in Area.objects.filter(
+        municipality=municipality, level__in=[AreaLevel.GEMEENTE, AreaLevel.WIJK])}
+    urls |= {("P", p.pk): f"/figures/programmes/{municipality.code}/{p.slug}/export.csv"
+             for p in ProgrammeArea.objects.filter(municipality=municipality)}
+    for place, url in urls.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        rows = [r for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+                if r and not r[0].startswith("#")]
+        header = rows[0]
+        for row in rows[1:]:
+            record = dict(zip(header, row, strict=True))
+            if int(record["year"]) != year or record["key"] not in by_key:
+                continue
+            figure = by_key[record["key"]][place]
+            text = figure.text if figure.value is None else str(figure.value)
+            assert (record["value"], record["status"]) == (text, figure.status), (url, record)
+
+
 def relations(municipality: Municipality) -> list[tuple[Place, list[Place]]]:
     """The public structure: area → its sub-areas, programme area → its buurten."""
     children: dict[int, list[Place]] = defaultdict(list)

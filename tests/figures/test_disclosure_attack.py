@@ -81,6 +81,8 @@ def test_demo_figures_withstand_the_attack(demo, login, username, index):
     intervals = attack.attack(municipality, seen)
     assert _describe(attack.findings(intervals, YEAR)) == []
     assert len(intervals) > 20  # the demo has hidden figures to attack
+    client = login(username)
     attack.assert_channels_hand_out_only(
-        login(username), municipality, YEAR, seen,
+        client, municipality, YEAR, seen,
         ["woninginbraak", "woninginbraak_rate", "eenzaam_pct", "inwoners"])
+    attack.assert_profiles_hand_out_only(client, municipality, YEAR, seen)
