@@ -9,6 +9,7 @@ import pytest
 from tests.figures.factories import OverlapTown
 from wijkregie.areas import services
 from wijkregie.areas.models import ProgrammeArea
+from wijkregie.core.models import User
 from wijkregie.figures.models import (
     Aggregation,
     Indicator,
@@ -108,3 +109,25 @@ def test_a_failing_refresh_rolls_the_change_back(monkeypatch):
         services.create_programme_area(municipality=town.municipality, name="Rest",
                                        slug="rest", buurten=town.buurten[1:3])
     assert not ProgrammeArea.objects.filter(municipality=town.municipality).exists()
+
+
+def test_the_admin_recomputes_and_retires_as_the_services_do(client):
+    town, count = _town_with_counts([2, 45, 52, 30, 20])
+    area = services.create_programme_area(
+        municipality=town.municipality, name="Kern", slug="kern",
+        buurten=town.buurten[0:2], actor=town.user)
+    admin = User.objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(admin)
+    response = client.post(f"/admin/areas/programmearea/{area.pk}/change/", {
+        "municipality": town.municipality.pk, "name": "Kern", "slug": "kern",
+        "description": "", "buurten": f"{town.buurten[1].pk},{town.buurten[2].pk}"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert set(area.buurten.values_list("id", flat=True)) == {town.buurten[1].pk,
+                                                              town.buurten[2].pk}
+    assert _shown(count, programme_area=area).value == 97  # recomputed at once
+    retired = RetiredComposition.objects.get(municipality=town.municipality)
+    assert set(retired.buurten.values_list("id", flat=True)) == {town.buurten[0].pk,
+                                                                 town.buurten[1].pk}
+    client.post(f"/admin/areas/programmearea/{area.pk}/delete/", {"post": "yes"})
+    assert not ProgrammeArea.objects.filter(pk=area.pk).exists()
+    assert RetiredComposition.objects.filter(municipality=town.municipality).count() == 2
