@@ -11,4 +11,4 @@ class IndicatorAdmin(admin.ModelAdmin):
                     "benchmark_method", "municipality")
     list_filter = ("theme", "kind", "aggregation", "benchmark_method")
     search_fields = ("key", "name_nl", "name_en")
-    raw_id_fields = ("denominator",)
+    raw_id_fields = ("denominator", "numerator")
