@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Group
 from shapely.geometry import box, mapping
 
 from wijkregie.areas.models import Area, AreaLevel, ProgrammeArea
-from wijkregie.core.models import Municipality
+from wijkregie.core.models import Municipality, Organisation, OrganisationType, User
+from wijkregie.core.roles import ANALYST
 from wijkregie.figures.models import Aggregation, Indicator, Observation, Theme
 from wijkregie.figures.pipeline import refresh_municipality
 
@@ -60,3 +62,51 @@ def deliver(town: Town, ind: Indicator, values: list[float | None], year: int = 
 def shown(ind: Indicator, place: Area | ProgrammeArea, year: int = 2024) -> Observation:
     lookup = {"area": place} if isinstance(place, Area) else {"programme_area": place}
     return Observation.objects.get(indicator=ind, year=year, month=0, **lookup)
+
+
+YEAR = 2024
+
+
+class OverlapTown:
+    """A gemeente with wijk W1 (buurten b1, b2, b3) and wijk W2 (b4, b5)."""
+
+    def __init__(self) -> None:
+        self.municipality = Municipality.objects.create(code="GM0998", name="Overlapstad")
+        self.gemeente = self._area("GM0998", AreaLevel.GEMEENTE, None, 0)
+        self.wijken = [self._area(f"WK099800{i}", AreaLevel.WIJK, self.gemeente, i)
+                       for i in range(2)]
+        self.buurten = [self._area(f"BU0998000{i}", AreaLevel.BUURT, self.wijken[0], i)
+                        for i in range(3)]
+        self.buurten += [self._area(f"BU0998010{i}", AreaLevel.BUURT, self.wijken[1], 3 + i)
+                         for i in range(2)]
+        org = Organisation.objects.create(name="Gemeente Overlapstad",
+                                          type=OrganisationType.MUNICIPALITY)
+        self.user = User.objects.create(username="ana", organisation=org,
+                                        municipality=self.municipality)
+        self.user.groups.add(Group.objects.get(name=ANALYST))
+
+    def _area(self, code: str, level: str, parent: Area | None, x: float) -> Area:
+        return Area.objects.create(code=code, year=YEAR, level=level, name=code, parent=parent,
+                                   municipality=self.municipality,
+                                   geometry=mapping(box(5 + x / 100, 52, 5.01 + x / 100, 52.01)))
+
+    def programme_area(self, name: str, buurten: list[int]) -> ProgrammeArea:
+        area = ProgrammeArea.objects.create(municipality=self.municipality, name=name,
+                                            slug=name.lower())
+        area.buurten.set([self.buurten[i] for i in buurten])
+        return area
+
+    def deliver(self, indicator: Indicator, values: list[float]) -> None:
+        Observation.objects.bulk_create([
+            Observation(indicator=indicator, area=buurt, year=YEAR, value=value)
+            for buurt, value in zip(self.buurten, values, strict=True)])
+
+    def findings(self, *, refresh: bool = True) -> list:
+        """What the disclosure attack finds (tests/figures/disclosure_attack.py), after
+        the refresh an import would run."""
+        from tests.figures import disclosure_attack as attack
+
+        if refresh:
+            refresh_municipality(self.municipality)
+        seen = attack.visible(self.user, self.municipality, YEAR)
+        return attack.findings(attack.attack(self.municipality, seen), YEAR)

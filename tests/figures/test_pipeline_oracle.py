@@ -1,11 +1,15 @@
 """The vectorised pipeline stores exactly what the former per-figure pipeline stored.
 
+(Towns without retired programme-area compositions: those are audited as extra totals
+and covered by tests/figures/test_programme_area_refresh.py.)
+
 The oracle below is that former implementation (a ``Figure`` object per figure, rules
 applied with :func:`disclosure.apply` one by one), kept here only as the reference.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -141,21 +145,60 @@ def _part_matrix(columns: list[dict[Place, Figure]], buurten: tuple[int, ...]) -
 
 def _disclose(figures: dict[Column, dict[Place, Figure]], indicators: dict[int, Indicator],
               hierarchy: Hierarchy) -> None:
+    sensitive: dict[Column, set[Place]] = defaultdict(set)
     for column, by_place in figures.items():
         indicator = indicators[column[0]]
         rule = disclosure.DisclosureRule.from_json(indicator.disclosure or {})
         denominators = (figures.get((indicator.denominator_id, column[1], column[2]), {})
                         if indicator.denominator_id else {})
-        hidden: dict[Place, disclosure.HiddenCell] = {}
         for place, figure in by_place.items():
             shown = _primary(rule, figure, denominators.get(place))
             figure.shown_value, figure.shown_text = shown.value, shown.display_text
             figure.shown_status = str(shown.status)
-            if shown.status in (disclosure.DisclosureStatus.SUPPRESSED,
-                                disclosure.DisclosureStatus.BOUNDED):
-                hidden[place] = disclosure.HiddenCell.from_disclosed(shown, rule)
-        if hidden and indicator.aggregation != Aggregation.NONE:
-            _secondary(by_place, hidden, indicator, denominators, hierarchy)
+            if _is_hidden(figure):
+                sensitive[column].add(place)
+    pending = {column for column in figures if sensitive[column]}
+    while pending:
+        for column in pending:
+            indicator = indicators[column[0]]
+            if indicator.aggregation != Aggregation.NONE:
+                _secondary(figures, column, indicator, hierarchy, sensitive[column])
+        pending = _link(figures, indicators)
+
+
+def _is_hidden(figure: Figure) -> bool:
+    return figure.shown_status in ("suppressed", "bounded")
+
+
+def _hide(figure: Figure) -> None:
+    figure.shown_value, figure.shown_text = None, disclosure.SUPPRESSED_TEXT
+    figure.shown_status = str(disclosure.DisclosureStatus.SUPPRESSED)
+
+
+def _link(figures: dict[Column, dict[Place, Figure]], indicators: dict[int, Indicator]
+          ) -> set[Column]:
+    """r = k·n/d: hide r where n or d is hidden, n where r is hidden and d shown."""
+    changed = set()
+    for column, rates in figures.items():
+        indicator = indicators[column[0]]
+        if indicator.numerator_id is None:
+            continue
+        counts = figures.get((indicator.numerator_id, column[1], column[2]))
+        if counts is None:
+            continue
+        bases = figures.get((indicator.denominator_id, column[1], column[2]), {})
+        for place in set(rates) | set(counts):
+            rate, count, base = rates.get(place), counts.get(place), bases.get(place)
+            if rate is not None and not _is_hidden(rate) and (
+                    (count is not None and _is_hidden(count))
+                    or (base is not None and _is_hidden(base))):
+                _hide(rate)
+                changed.add(column)
+            if (count is not None and not _is_hidden(count) and rate is not None
+                    and _is_hidden(rate) and base is not None and not _is_hidden(base)):
+                _hide(count)
+                changed.add((indicator.numerator_id, column[1], column[2]))
+    return changed
 
 
 def _primary(rule: disclosure.DisclosureRule, figure: Figure,
@@ -174,38 +217,66 @@ def _primary(rule: disclosure.DisclosureRule, figure: Figure,
     return disclosure.apply(rule, figure.value, denominator_value)
 
 
-def _secondary(by_place: dict[Place, Figure], hidden: dict[Place, disclosure.HiddenCell],
-               indicator: Indicator, denominators: dict[Place, Figure],
-               hierarchy: Hierarchy) -> None:
-    """Hide more figures until no hidden one follows from a total and its parts."""
-    additive: dict[Place, float] = {}
+def _secondary(figures: dict[Column, dict[Place, Figure]], column: Column,
+               indicator: Indicator, hierarchy: Hierarchy, sensitive: set[Place]) -> None:
+    """Hide more figures until the exact audit protects every hidden one."""
+    by_place = figures[column]
+    rule = disclosure.DisclosureRule.from_json(indicator.disclosure or {})
+    denominators = (figures.get((indicator.denominator_id, column[1], column[2]), {})
+                    if indicator.denominator_id else {})
+    weighted = indicator.aggregation != Aggregation.SUM
+    additive: dict[Place, tuple[float, float]] = {}  # place: (value × weight, weight)
     for place, figure in by_place.items():
         if figure.value is None:
             continue
-        if indicator.aggregation == Aggregation.SUM:
-            additive[place] = figure.value
+        if not weighted:
+            additive[place] = (figure.value, 1.0)
         else:
             weight = denominators.get(place)
             if weight is not None and weight.value is not None:
-                additive[place] = figure.value * weight.value
+                additive[place] = (figure.value * weight.value, weight.value)
     relations = [(total, parts) for total, parts in hierarchy.relations
                  if total in additive and all(p in additive for p in parts)]
-    if not relations:
+    cells = sorted({p for total, parts in relations for p in (total, *parts)},
+                   key=lambda p: (p[0] != "A", p))  # the grid's row order
+    if not cells or not any(_is_hidden(by_place[p]) for p in cells):
         return
-    if indicator.aggregation != Aggregation.SUM:
-        # Bounds such as "< 5" concern the value, not value × weight: treat as unbounded.
-        hidden = {place: disclosure.HiddenCell() for place in hidden}
-    values = {_code(p): max(v, 0.0) for p, v in additive.items()}
-    protected = disclosure.protect_hierarchy(
-        values, [(_code(t), [_code(p) for p in parts]) for t, parts in relations],
-        {_code(p): cell for p, cell in hidden.items() if p in additive})
-    for code, cell in protected.items():
-        place = _place(code)
-        figure = by_place[place]
-        unbounded = cell == disclosure.HiddenCell()
-        if figure.shown_status == "shown" or (unbounded and figure.shown_status == "bounded"):
-            figure.shown_value, figure.shown_text = None, disclosure.SUPPRESSED_TEXT
-            figure.shown_status = str(disclosure.DisclosureStatus.SUPPRESSED)
+    index = {p: i for i, p in enumerate(cells)}
+    natural = 100.0 if "%" in (rule.unit or indicator.unit) else math.inf
+    step = disclosure.display_step(rule)
+    values = [max(additive[p][0], 0.0) for p in cells]
+    integer = (not weighted and rule.rounding_base is None and rule.decimals == 0
+               and all(float(v).is_integer() for v in values))
+    arrays: dict[str, list[float]] = defaultdict(list)
+    for place, value in zip(cells, values, strict=True):
+        figure, weight = by_place[place], additive[place][1]
+        top = natural * weight if weight > 0 else 0.0
+        if _is_hidden(figure):
+            low, high = disclosure.published_bounds(rule, figure.shown_text, natural)
+            low, high = low * weight, high * weight if weight > 0 else 0.0
+        elif integer:
+            low = high = value
+        else:
+            low = max(figure.shown_value - step / 2, 0.0) * weight
+            high = min(figure.shown_value + step / 2, natural) * weight
+        need = (math.nan, math.nan)
+        if place in sensitive and _is_hidden(figure):
+            need = disclosure.protection_interval(rule, figure.shown_text, figure.value, natural)
+            need = (need[0] * weight, need[1] * weight)
+        for name, number in (("low", low), ("high", high), ("top", top),
+                             ("need_low", need[0]), ("need_high", need[1]),
+                             ("width", 1.0 if integer else step * weight)):
+            arrays[name].append(number)
+    system = disclosure.AdditiveSystem(
+        values=np.array(values), relations=[(index[t], [index[p] for p in parts])
+                                            for t, parts in relations],
+        low=np.array(arrays["low"]), high=np.array(arrays["high"]),
+        hidden=np.array([_is_hidden(by_place[p]) for p in cells]),
+        hidden_low=np.zeros(len(cells)), hidden_high=np.array(arrays["top"]),
+        need_low=np.array(arrays["need_low"]), need_high=np.array(arrays["need_high"]),
+        min_width=np.array(arrays["width"]), integer=integer)
+    for cell in disclosure.protect_system(system):
+        _hide(by_place[cells[cell]])
 
 
 def _code(place: Place) -> str:

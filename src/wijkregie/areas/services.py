@@ -11,6 +11,7 @@ from django.db import transaction
 from wijkregie.areas.area_files import AreaFeature, AreaFileError, read_area_file
 from wijkregie.areas.geometry import geojson_geometry, surface_m2
 from wijkregie.areas.models import Area, AreaLevel, ProgrammeArea
+from wijkregie.areas.signals import programme_area_retiring, programme_areas_changed
 from wijkregie.core import audit
 from wijkregie.core.models import AuditAction, Municipality, User
 from wijkregie.core.progress import Progress, no_progress
@@ -142,16 +143,63 @@ def _upsert_level(features: list[AreaFeature]) -> None:
 def create_programme_area(*, municipality: Municipality, name: str, slug: str,
                           buurten: Iterable[Area], description: str = "",
                           actor: User | None = None) -> ProgrammeArea:
-    """Create a programme area from buurten that all belong to its municipality."""
-    buurten = list(buurten)
-    foreign = [b.code for b in buurten
-               if b.municipality_id != municipality.pk or b.level != AreaLevel.BUURT]
-    if foreign:
-        raise ValueError(f"not buurten of {municipality.code}: {', '.join(foreign)}")
+    """Create a programme area from buurten that all belong to its municipality; its
+    figures (and the disclosure of every figure it overlaps) are computed at once."""
+    buurten = _own_buurten(municipality, buurten)
     with transaction.atomic():
         programme_area = ProgrammeArea.objects.create(
             municipality=municipality, name=name, slug=slug, description=description)
         programme_area.buurten.set(buurten)
         audit.record(AuditAction.CREATE, actor=actor, obj=programme_area,
                      detail={"buurten": len(buurten)})
+        programme_areas_changed.send(sender=ProgrammeArea, municipality=municipality)
     return programme_area
+
+
+def update_programme_area(*, programme_area: ProgrammeArea, actor: User | None = None,
+                          name: str | None = None, description: str | None = None,
+                          buurten: Iterable[Area] | None = None) -> ProgrammeArea:
+    """Rename, describe or recompose a programme area; a new composition recomputes the
+    municipality's figures in the same transaction."""
+    municipality = programme_area.municipality
+    members = _own_buurten(municipality, buurten) if buurten is not None else None
+    with transaction.atomic():
+        if name is not None:
+            programme_area.name = name
+        if description is not None:
+            programme_area.description = description
+        programme_area.save()
+        detail: dict[str, object] = {"name": programme_area.name}
+        before = set(programme_area.buurten.values_list("id", flat=True))
+        if members is not None and before != {b.pk for b in members}:
+            programme_area_retiring.send(sender=ProgrammeArea, programme_area=programme_area)
+        if members is not None:
+            programme_area.buurten.set(members)
+            detail |= {"buurten": len(members),
+                       "composition_changed": before != {b.pk for b in members}}
+        audit.record(AuditAction.UPDATE, actor=actor, obj=programme_area, detail=detail)
+        if detail.get("composition_changed"):
+            programme_areas_changed.send(sender=ProgrammeArea, municipality=municipality)
+    return programme_area
+
+
+def delete_programme_area(*, programme_area: ProgrammeArea, actor: User | None = None
+                          ) -> None:
+    """Delete a programme area (its figures go with it) and recompute the disclosure of
+    the figures it overlapped, in one transaction."""
+    municipality = programme_area.municipality
+    with transaction.atomic():
+        audit.record(AuditAction.DELETE, actor=actor, obj=programme_area,
+                     detail={"name": programme_area.name})
+        programme_area_retiring.send(sender=ProgrammeArea, programme_area=programme_area)
+        programme_area.delete()
+        programme_areas_changed.send(sender=ProgrammeArea, municipality=municipality)
+
+
+def _own_buurten(municipality: Municipality, buurten: Iterable[Area]) -> list[Area]:
+    buurten = list(buurten)
+    foreign = [b.code for b in buurten
+               if b.municipality_id != municipality.pk or b.level != AreaLevel.BUURT]
+    if foreign:
+        raise ValueError(f"not buurten of {municipality.code}: {', '.join(foreign)}")
+    return buurten

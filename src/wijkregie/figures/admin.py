@@ -12,4 +12,4 @@ class IndicatorAdmin(AuditedModelAdmin):
                     "benchmark_method", "municipality")
     list_filter = ("theme", "kind", "aggregation", "benchmark_method")
     search_fields = ("key", "name_nl", "name_en")
-    raw_id_fields = ("denominator",)
+    raw_id_fields = ("denominator", "numerator")

@@ -52,6 +52,9 @@ def _benchmark(spec: DemoIndicator) -> tuple[str, float | None]:
     return BenchmarkMethod.AMSTERDAM, None
 
 
+# Rates computed from a count of the catalogue (the count is their numerator).
+NUMERATORS = {"woninginbraak_rate": "woninginbraak"}
+
 # At national scale (benchmarks) the catalogue is padded to about 150 indicators with
 # variants of the registered ones, as a full municipal catalogue would have.
 NATIONAL_CATALOGUE_SIZE = 150
@@ -90,13 +93,16 @@ def ensure_demo_indicators(catalogue: tuple[DemoIndicator, ...] = DEMO_INDICATOR
                     spec.shape, Aggregation.WEIGHTED_MEAN),
             })
     for spec in catalogue:
+        numerator = indicators.get(NUMERATORS.get(spec.key, ""))
         denominator = None
         if spec.shape in (PCT, SCORE, RATE):
             denominator = indicators["inwoners"]
         elif spec.shape == AMOUNT:
             denominator = indicators["huishoudens"]
-        Indicator.objects.filter(pk=indicators[spec.key].pk).update(denominator=denominator)
+        Indicator.objects.filter(pk=indicators[spec.key].pk).update(denominator=denominator,
+                                                                    numerator=numerator)
         indicators[spec.key].denominator = denominator
+        indicators[spec.key].numerator = numerator
     return indicators
 
 
@@ -137,6 +143,9 @@ def build_figures(context: DemoContext) -> None:
             level = spec.level + spec.deprivation * deprivation[:, None] + trend
             values[spec.key] = _clip(spec, level + rng.normal(0, spec.noise, (n, len(years))))
         values["woninginbraak"] = rng.poisson(values["woninginbraak_rate"] * inhabitants / 1000)
+        # The published rate is the count per 1,000 inhabitants: the two are linked, so
+        # the disclosure step must show or hide them together (NUMERATORS).
+        values["woninginbraak_rate"] = 1000 * values["woninginbraak"] / inhabitants
         columns = [(indicators[spec.key].pk, year, 0) for spec in catalogue
                    for year in DEMO_YEARS]
         table = np.hstack([np.round(values[spec.key], 0 if spec.shape == COUNT else 2)

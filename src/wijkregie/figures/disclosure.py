@@ -14,41 +14,39 @@ Boundaries are exclusive: with threshold 5 a count of 5 is shown; with an upper 
 90 a value of exactly 90 is shown. Zero is shown (a true zero discloses no person).
 ``bounded`` and ``suppressed`` results carry **no number** (``value`` is None).
 
-Secondary suppression (:func:`protect_total`): for an additive set ``total = Σ parts``
-a hidden cell must not be derivable from the visible ones. Hidden cells get a feasible
-interval from their display (``< 5`` -> [1, 4]; ``x`` -> [0, ∞)) and the sum equation;
-a cell whose interval shrinks to a single value is disclosed. While that happens, the
-smallest visible part with a value > 0 is suppressed as well (a hidden 0 sits on its
-known lower bound and protects little), else the total, else a visible zero part.
-For hierarchies (buurt -> wijk -> gemeente) :func:`protect_hierarchy` repeats this over
-all (total, parts) relations until nothing changes.
+Secondary suppression (:func:`protect_system`): all ``total = Σ parts`` relations of a
+column (the area hierarchy and every programme area, overlapping or not) form one linear
+system. A reader knows a shown figure within its rounding and a hidden one within its
+display (``< 5`` -> [1, 4]; ``x`` -> [0, ∞)); the tightest interval the reader can
+derive for a hidden cell is its minimum and maximum over the system, found by linear
+programming. More figures are hidden until every hidden cell's interval contains its
+protection interval (:func:`protection_interval`, ADR 0010).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
 __all__ = [
+    "AdditiveSystem",
     "Disclosed",
     "DisclosedArray",
     "DisclosureRule",
     "DisclosureStatus",
-    "HiddenCell",
     "apply",
     "apply_array",
-    "feasible_interval",
-    "protect_hierarchy",
-    "protect_total",
+    "protect_system",
+    "protection_interval",
+    "published_bounds",
 ]
 
-Cell = TypeVar("Cell", bound=Hashable)
 MISSING_TEXT = "."
 SUPPRESSED_TEXT = "x"
 
@@ -299,116 +297,407 @@ def _format_array(values: np.ndarray, rule: DisclosureRule) -> np.ndarray:
     return np.array(texts, dtype=object)[inverse.reshape(values.shape)]
 
 
-# --- secondary suppression ---------------------------------------------------------------
+# --- secondary suppression: an exact audit over all relations at once ---------------------
+#
+# Every total = Σ parts relation of a column (buurt → wijk → gemeente, programme areas,
+# which may overlap each other and the wijken) is one equation of a single linear system.
+# A reader of the shown figures knows each cell within bounds: a shown figure within its
+# rounding, a hidden one within what its display says ("< 5": 1..4, "x": 0..∞). The
+# tightest interval the reader can derive for a hidden cell is the minimum and maximum of
+# that cell over the system — one linear programme per side (HiGHS, through highspy). A hidden
+# cell is protected when that interval contains its protection interval (ADR 0010);
+# otherwise one more figure is hidden, chosen from the LP's certificate, and the audit
+# runs again.
+
+#: A value hidden as "x" must stay uncertain by at least this share of itself (ADR 0010).
+PROTECTION_SHARE = 0.10
+
+
+def display_step(rule: DisclosureRule) -> float:
+    """The rounding a shown figure went through: its rounding base, else its last digit."""
+    if rule.rounding_base is not None:
+        return float(rule.rounding_base)
+    return 10.0 ** -rule.decimals
+
+
+def published_bounds(rule: DisclosureRule, text: str, natural_high: float = math.inf
+                     ) -> tuple[float, float]:
+    """What a hidden figure's display tells a reader of its value (inclusive bounds):
+    ``< t`` -> [1, t - 1]; ``> u %`` -> [u, natural_high]; ``< l %`` -> [0, l]; ``x`` (and
+    anything else) -> [0, natural_high]. ``natural_high``: 100 for a percentage."""
+    small, upper, lower = _bound_texts(rule)
+    if small and text == small and rule.small_count_threshold is not None:
+        return 1.0, rule.small_count_threshold - 1.0
+    if upper and text == upper and rule.upper_percent is not None:
+        return float(rule.upper_percent), natural_high
+    if lower and text == lower and rule.lower_percent is not None:
+        return 0.0, float(rule.lower_percent)
+    return 0.0, natural_high
+
+
+def protection_interval(rule: DisclosureRule, text: str, value: float,
+                        natural_high: float = math.inf) -> tuple[float, float]:
+    """The values a primary hidden figure must stay free to take, whatever else is shown:
+    its whole published band for ``< t``, ``> u %`` and ``< l %``; for ``x`` its value
+    ± max(10 % of it, one display step), within [0, natural_high] (ADR 0010)."""
+    low, high = published_bounds(rule, text, natural_high)
+    margin = max(PROTECTION_SHARE * abs(value), display_step(rule))
+    if (low, high) != (0.0, natural_high):  # a band
+        return low, high if math.isfinite(high) else max(value, low) + margin
+    return max(0.0, value - margin), min(natural_high, value + margin)
+
+
+@dataclass
+class AdditiveSystem:
+    """The cells of one column and their ``total = Σ parts`` relations, as the disclosure
+    step and a reader of the shown figures know them. Arrays are per cell (additive units:
+    the value, or value × weight for means and rates).
+
+    ``low``/``high``: what a reader knows of the cell now — a shown figure's rounding
+    interval (equal ends when exact), a hidden figure's published bounds.
+    ``hidden_low``/``hidden_high``: what a reader knows once the cell is shown as ``x``.
+    ``need_low``/``need_high``: the protection interval of a sensitive (primary) hidden
+    cell, NaN for other cells. ``min_width``: the least width of a hidden cell's feasible
+    interval (it must not be pinned). ``integer``: the cells are counts, so a reader may
+    round derived bounds inward to whole numbers. ``mismatch``: total − Σ parts per
+    relation in the true figures (0 where derived; an own total may differ a little, and
+    a reader is assumed to know by how much). ``locked``: cells that can no longer be
+    hidden (a total the reader saw before), never chosen as a complement.
+    """
+
+    values: np.ndarray
+    relations: list[tuple[int, list[int]]]
+    low: np.ndarray
+    high: np.ndarray
+    hidden: np.ndarray
+    hidden_low: np.ndarray
+    hidden_high: np.ndarray
+    need_low: np.ndarray
+    need_high: np.ndarray
+    min_width: np.ndarray
+    integer: bool = False
+    mismatch: np.ndarray | None = None
+    locked: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.locked is None:
+            self.locked = np.zeros(len(self.values), dtype=bool)
+        # The true figures are always feasible: the reader's bounds contain them.
+        self.low = np.minimum(self.low, self.values)
+        self.high = np.maximum(self.high, self.values)
+        self.hidden_low = np.minimum(self.hidden_low, self.values)
+        self.hidden_high = np.maximum(self.hidden_high, self.values)
+        if self.mismatch is None:
+            self.mismatch = np.array([
+                self.values[total] - self.values[list(parts)].sum()
+                for total, parts in self.relations], dtype=float)
 
 
 @dataclass(frozen=True)
-class HiddenCell:
-    """What a reader knows of a hidden cell: its published bounds (inclusive)."""
-
-    low: float = 0.0
-    high: float = math.inf
-
-    @classmethod
-    def from_disclosed(cls, disclosed: Disclosed, rule: DisclosureRule) -> HiddenCell:
-        """``< t`` tells the reader 1 <= v <= t - 1; any other hidden cell only v >= 0.
-
-        Percentage bounds (``> 90 %``) are not counts and do not enter the sum equation.
-        """
-        threshold = rule.small_count_threshold
-        if threshold is not None and disclosed.display_text.startswith(f"< {threshold}"):
-            return cls(1.0, threshold - 1.0)
-        return cls()
+class _Component:
+    label: int
+    cells: np.ndarray  # the free cells, ascending
+    rows: np.ndarray  # the relations joining them
+    starts: np.ndarray  # column-wise matrix (rows × cells) for HiGHS: starts, indexes, values
+    indexes: np.ndarray
+    values: np.ndarray
+    fixed_rows: np.ndarray  # entries of cells known exactly: row position, cell, value
+    fixed_cells: np.ndarray
+    fixed_values: np.ndarray
+    rhs: np.ndarray
 
 
-def feasible_interval(
-    cell: int,
-    values: Sequence[float],
-    hidden: Mapping[int, HiddenCell],
-) -> tuple[float, float]:
-    """Interval a reader can derive for ``cell`` (index 0 = total, 1.. = parts).
+_HIGHS_STARTED = False
 
-    With L/H the known bounds (a visible cell has L = H = its value):
-    total: [max(L_0, Σ L_i), min(H_0, Σ H_i)]
-    part j: [max(L_j, L_0 - Σ_{i≠j} H_i), min(H_j, H_0 - Σ_{i≠j} L_i)]
-    For one equation with box bounds these projections are exact.
+
+def _new_highs() -> Any:
+    """A HiGHS instance; the first one of a process prints a banner on C-level stdout
+    before any option can silence it, so that one is made with stdout closed."""
+    import os
+
+    import highspy
+
+    global _HIGHS_STARTED
+    if _HIGHS_STARTED:
+        return highspy.Highs()
+    _HIGHS_STARTED = True
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+@dataclass(frozen=True)
+class _Solution:
+    row_dual: np.ndarray  # per relation of the component
+    col_dual: np.ndarray  # per free cell: non-zero where its bound is binding
+
+
+@dataclass(frozen=True)
+class _Failure:
+    cell: int
+    shown: list[int]  # shown cells in the LP's certificate: hiding one may help
+    bounded: list[int]  # hidden cells whose published bounds are in it
+
+
+def protect_system(system: AdditiveSystem) -> list[int]:
+    """Hide cells (as ``x``) until every hidden cell of ``system`` is protected.
+
+    Mutates ``system`` and returns the cells changed: shown cells now hidden, and hidden
+    cells whose bounds were widened to ``x`` because the published bounds themselves gave
+    them away (a total ``< 5`` of four ``< 5`` parts must be 4). A complement is taken from
+    the shown cells in the certificate of the failing LP — the cells whose shown values
+    the derived bound rests on — preferring the smallest positive value (a hidden zero
+    sits on its lower bound and protects little), so a programme area's total rather
+    than a sibling buurt is hidden when the total is what gives a buurt away.
     """
-    low = [hidden[i].low if i in hidden else values[i] for i in range(len(values))]
-    high = [hidden[i].high if i in hidden else values[i] for i in range(len(values))]
-    if cell == 0:
-        return max(low[0], sum(low[1:])), min(high[0], sum(high[1:]))
-    others = [i for i in range(1, len(values)) if i != cell]
-    others_low = sum(low[i] for i in others)  # summed apart: inf - inf would be NaN
-    others_high = sum(high[i] for i in others)
-    return max(low[cell], low[0] - others_high), min(high[cell], high[0] - others_low)
+    auditor = _Auditor(system)
+    queue = list(np.nonzero(system.hidden)[0].tolist())
+    changed: list[int] = []
+    position = 0
+    while position < len(queue):
+        failure = auditor.check(queue[position])
+        if failure is None:
+            position += 1
+            continue
+        cell = auditor.complement(failure)
+        if cell is None:  # nothing left that could help
+            position += 1
+            continue
+        if cell not in queue:
+            queue.append(cell)
+        changed.append(cell)
+    return sorted(set(changed))
 
 
-def protect_total(
-    total: float,
-    parts: Sequence[float],
-    hidden: Mapping[int, HiddenCell],
-) -> dict[int, HiddenCell]:
-    """Extend ``hidden`` (index 0 = total, i = parts[i - 1]) until no hidden cell is exact.
+class _Auditor:
+    """The LPs of one :class:`AdditiveSystem`, with witnesses: every LP solution is a
+    feasible point, so the range of values seen per cell over all solutions is inside its
+    feasible interval; a cell whose seen range already covers its requirement needs no LP.
+    Hiding a cell only widens bounds, so witnesses stay valid."""
 
-    Returns the full hidden map; secondary cells are unbounded, [0, ∞), shown as ``x``.
-    Ties between equally small parts go to the first. Values must be non-negative. In
-    the rare case that the ``< t`` bounds alone pin a value, a bounded cell is widened
-    to unbounded: the caller must then show it as ``x`` instead of ``< t``.
-    """
-    values = [total, *parts]
-    if min(values) < 0:
-        raise ValueError("secondary suppression assumes non-negative counts")
-    result = dict(hidden)
-    while _has_exact_cell(values, result):
-        result[_next_complement(values, result)] = HiddenCell()
-    return result
+    def __init__(self, system: AdditiveSystem) -> None:
+        from scipy import sparse
 
+        self.system = system
+        rows, cols, data = [], [], []
+        for row, (total, parts) in enumerate(system.relations):
+            rows += [row] * (len(parts) + 1)
+            cols += [total, *parts]
+            data += [1.0] + [-1.0] * len(parts)
+        shape = (len(system.relations), len(system.values))
+        self.by_row = sparse.csr_matrix((data, (rows, cols)), shape=shape)
+        self.coo = (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
+                    np.array(data, dtype=float))
+        self.seen_low = system.values.astype(float).copy()
+        self.seen_high = system.values.astype(float).copy()
+        self.labels: np.ndarray | None = None
+        self.components: dict[int, _Component] = {}
+        self.solvers: dict[int, Any] = {}
+        self.seeded: set[int] = set()
 
-def protect_hierarchy(
-    values: Mapping[Cell, float],
-    relations: Sequence[tuple[Cell, Sequence[Cell]]],
-    hidden: Mapping[Cell, HiddenCell],
-) -> dict[Cell, HiddenCell]:
-    """Apply :func:`protect_total` to every (total, parts) relation until stable.
+    # components of the cells a reader does not know exactly, joined by relations
+    def _component(self, cell: int) -> _Component:
+        system = self.system
+        free = system.low < system.high
+        if self.labels is None:
+            self.labels = self._labels(free)
+            self.components = {}
+            self.solvers = {}
+        n_rows = self.by_row.shape[0]
+        label = int(self.labels[n_rows + cell])
+        if label not in self.components:
+            cells = np.nonzero((self.labels[n_rows:] == label) & free)[0]
+            rows = np.nonzero(self.labels[:n_rows] == label)[0]
+            self.components[label] = self._build(label, cells, rows, free)
+        return self.components[label]
 
-    Cells are named by any hashable key (area codes, row numbers).
+    def _build(self, label: int, cells: np.ndarray, rows: np.ndarray, free: np.ndarray
+               ) -> _Component:
+        """The component's equations from the relations' entries (no sparse slicing: it
+        costs more than the LP for these sizes)."""
+        entry_rows, entry_cells, entry_values = self.coo
+        position = np.full(self.by_row.shape[0], -1, dtype=np.int64)
+        position[rows] = np.arange(len(rows))
+        mine = position[entry_rows] >= 0
+        row_pos, cell_ids = position[entry_rows[mine]], entry_cells[mine]
+        values = entry_values[mine]
+        is_free = free[cell_ids]
+        column = np.searchsorted(cells, cell_ids[is_free])
+        order = np.lexsort((row_pos[is_free], column))
+        starts = np.zeros(len(cells) + 1, dtype=np.int32)
+        np.add.at(starts, column + 1, 1)
+        fixed_rows, fixed_cells = row_pos[~is_free], cell_ids[~is_free]
+        fixed_values = values[~is_free]
+        rhs = self.system.mismatch[rows] - np.bincount(
+            fixed_rows, weights=fixed_values * self.system.low[fixed_cells],
+            minlength=len(rows))
+        return _Component(label, cells, rows, np.cumsum(starts).astype(np.int32),
+                          row_pos[is_free][order].astype(np.int32),
+                          values[is_free][order], fixed_rows, fixed_cells, fixed_values, rhs)
 
-    A wijk total is a part of the gemeente relation and the total of its buurten, so a
-    suppression made in one relation is re-checked in the other. Hidden cells only
-    grow, so this terminates. Each relation is audited on its own (no interval
-    propagation across relations).
-    """
-    result = dict(hidden)
-    changed = True
-    while changed:
-        changed = False
-        for total_code, part_codes in relations:
-            codes = [total_code, *part_codes]
-            local = {i: result[code] for i, code in enumerate(codes) if code in result}
-            protected = protect_total(values[total_code], [values[c] for c in part_codes], local)
-            for index, cell in protected.items():
-                if local.get(index) != cell:
-                    result[codes[index]] = cell
-                    changed = True
-    return result
+    def _labels(self, free: np.ndarray) -> np.ndarray:
+        """Component label per relation (first) and per cell: union-find over the free
+        cells of each relation (a fixed cell joins nothing)."""
+        n_rows, n_cells = self.by_row.shape
+        parent = list(range(n_rows + n_cells))
 
+        def find(node: int) -> int:
+            while parent[node] != node:
+                parent[node] = parent[parent[node]]
+                node = parent[node]
+            return node
 
-def _has_exact_cell(values: Sequence[float], hidden: Mapping[int, HiddenCell]) -> bool:
-    for cell in hidden:
-        low, high = feasible_interval(cell, values, hidden)
-        if low >= high:
-            return True
-    return False
+        indptr, indices = self.by_row.indptr, self.by_row.indices
+        for row in range(n_rows):
+            for cell in indices[indptr[row]:indptr[row + 1]].tolist():
+                if free[cell]:
+                    a, b = find(row), find(n_rows + cell)
+                    if a != b:
+                        parent[b] = a
+        return np.array([find(node) for node in range(n_rows + n_cells)])
 
+    def _solve(self, objective_cells: np.ndarray, component: _Component,
+               sense: float) -> tuple[np.ndarray | None, _Solution | None]:
+        """Optimise sense · Σ objective cells over one component; None when unbounded.
 
-def _next_complement(values: Sequence[float], hidden: Mapping[int, HiddenCell]) -> int:
-    """The cell to hide next (or, once all are hidden, a ``< t`` cell to widen to ``x``)."""
-    visible = [i for i in range(len(values)) if i not in hidden]
-    positive_parts = [i for i in visible if i > 0 and values[i] > 0]
-    if positive_parts:
-        return min(positive_parts, key=lambda i: (values[i], i))
-    if visible:
-        return 0 if 0 in visible else visible[0]
-    # Everything hidden and still exact: the "< t" bounds themselves add up to the
-    # answer (e.g. a total "< 5" made of four "< 5" parts must be 4). Widen one bound.
-    return next(i for i in range(len(values)) if hidden[i] != HiddenCell())
+        One HiGHS model per component, kept between LPs: only the objective changes, so
+        each LP starts from the last basis (``scipy.optimize.linprog`` would rebuild and
+        re-validate the model every time, ten times slower for these small LPs)."""
+        import highspy
+
+        cell_set = component.cells
+        solver = self._solver(component)
+        cost = np.zeros(len(cell_set))
+        cost[np.searchsorted(cell_set, objective_cells)] = -sense
+        solver.changeColsCost(len(cell_set), np.arange(len(cell_set), dtype=np.int32), cost)
+        solver.run()
+        status = solver.getModelStatus()
+        if status in (highspy.HighsModelStatus.kUnbounded,
+                      highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return None, None
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(
+                f"disclosure audit: LP failed ({solver.modelStatusToString(status)})")
+        solution = solver.getSolution()
+        x = np.array(solution.col_value)
+        self.seen_low[cell_set] = np.minimum(self.seen_low[cell_set], x)
+        self.seen_high[cell_set] = np.maximum(self.seen_high[cell_set], x)
+        return x, _Solution(np.array(solution.row_dual), np.array(solution.col_dual))
+
+    def _solver(self, component: _Component) -> Any:
+        import highspy
+
+        if component.label in self.solvers:
+            return self.solvers[component.label]
+        system = self.system
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = len(component.cells), len(component.rows)
+        lp.col_cost_ = np.zeros(len(component.cells))
+        lp.col_lower_ = system.low[component.cells].astype(float)
+        lp.col_upper_ = np.where(np.isfinite(system.high[component.cells]),
+                                 system.high[component.cells], highspy.kHighsInf)
+        lp.row_lower_ = lp.row_upper_ = component.rhs.astype(float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = component.starts
+        lp.a_matrix_.index_ = component.indexes
+        lp.a_matrix_.value_ = component.values
+        solver = _new_highs()
+        solver.setOptionValue("output_flag", False)
+        solver.setOptionValue("presolve", "off")  # small models, solved many times
+        solver.passModel(lp)
+        self.solvers[component.label] = solver
+        return solver
+
+    def _seed(self, component: _Component) -> None:
+        """Two LPs per component first: all its hidden cells as low, then as high as they
+        can go together — often every requirement is met by these witnesses alone."""
+        key = int(component.cells[0])
+        if key in self.seeded or len(component.rows) == 0:
+            return
+        self.seeded.add(key)
+        hidden = component.cells[self.system.hidden[component.cells]]
+        if len(hidden):
+            self._solve(hidden, component, -1.0)
+            self._solve(hidden, component, 1.0)
+
+    def _rounded(self, low: float, high: float, cell: int) -> tuple[float, float]:
+        tolerance = 1e-6 * max(1.0, abs(float(self.system.values[cell])))
+        if self.system.integer:
+            return (math.ceil(low - tolerance),
+                    math.floor(high + tolerance) if math.isfinite(high) else math.inf)
+        return low - tolerance, high + tolerance
+
+    def _met(self, cell: int) -> tuple[bool, bool, bool]:
+        system = self.system
+        low, high = self._rounded(self.seen_low[cell], self.seen_high[cell], cell)
+        need_low, need_high = system.need_low[cell], system.need_high[cell]
+        low_met = math.isnan(need_low) or low <= need_low
+        high_met = math.isnan(need_high) or high >= need_high
+        return low_met, high_met, high - low >= system.min_width[cell]
+
+    def check(self, cell: int) -> _Failure | None:
+        """None when ``cell`` is protected, else what the failing LP's bound rests on."""
+        system = self.system
+        if system.low[cell] >= system.high[cell]:
+            # Only its own bounds constrain it (e.g. a zero weight).
+            self.seen_low[cell], self.seen_high[cell] = system.low[cell], system.high[cell]
+            return None if all(self._met(cell)) else _Failure(cell, [], [cell])
+        component = self._component(cell)
+        if len(component.rows) == 0:  # in no relation: only its own bounds
+            self.seen_low[cell], self.seen_high[cell] = system.low[cell], system.high[cell]
+            return None if all(self._met(cell)) else _Failure(cell, [], [cell])
+        self._seed(component)
+        last = None
+        for side in (-1.0, 1.0):
+            low_met, high_met, wide = self._met(cell)
+            if (low_met if side < 0 else high_met) and wide:
+                continue
+            x, result = self._solve(np.array([cell]), component, side)
+            if x is None:
+                self.seen_high[cell] = math.inf  # unbounded above
+                continue
+            last = result
+            low_met, high_met, _wide = self._met(cell)
+            if not (low_met if side < 0 else high_met):
+                return self._certificate(cell, component, result)
+        if all(self._met(cell)):
+            return None
+        return self._certificate(cell, component, last)
+
+    def _certificate(self, cell: int, component: _Component, result: _Solution) -> _Failure:
+        """Cells whose known bounds the optimal bound rests on (non-zero duals)."""
+        system = self.system
+        tolerance = 1e-9
+        # Σ over relations of coefficient × dual, per cell known exactly.
+        fixed, inverse = np.unique(component.fixed_cells, return_inverse=True)
+        weight = np.bincount(inverse, minlength=len(fixed), weights=(
+            component.fixed_values * result.row_dual[component.fixed_rows]))
+        in_proof = list(fixed[np.abs(weight) > tolerance])
+        in_proof += list(component.cells[np.abs(result.col_dual) > tolerance])
+        shown = [c for c in in_proof if not system.hidden[c] and not system.locked[c]]
+        bounded = [c for c in in_proof if system.hidden[c] and (
+            system.low[c] > system.hidden_low[c] or system.high[c] < system.hidden_high[c])]
+        if not shown and not bounded:
+            # A degenerate certificate: anything shown in the cell's relations may help.
+            related = self.by_row[:, [cell]].nonzero()[0]
+            shown = [c for c in self.by_row[related].nonzero()[1].tolist()
+                     if not system.hidden[c] and not system.locked[c]]
+        return _Failure(cell, sorted(set(shown)), sorted(set(bounded)))
+
+    def complement(self, failure: _Failure) -> int | None:
+        system = self.system
+        if failure.shown:
+            cell = min(failure.shown, key=lambda c: (system.values[c] <= 0, system.values[c], c))
+            system.hidden[cell] = True
+        elif failure.bounded:
+            cell = failure.bounded[0]
+        else:
+            return None
+        system.low[cell], system.high[cell] = system.hidden_low[cell], system.hidden_high[cell]
+        self.labels = None  # a cell became free: components may join
+        return int(cell)

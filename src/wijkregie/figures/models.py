@@ -82,6 +82,11 @@ class Indicator(models.Model):
                                    default=Aggregation.NONE)
     denominator = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("denominator"))
+    numerator = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("numerator"),
+        help_text=_("the count this rate, share or mean is computed from: both are "
+                    "disclosed together"))
     disclosure = models.JSONField(_("disclosure rule"), default=dict, blank=True)
     benchmark_method = models.CharField(_("benchmark method"), max_length=10,
                                         choices=BenchmarkMethod.choices,
@@ -204,3 +209,38 @@ class CityStatistic(models.Model):
     def __str__(self) -> str:
         place = self.municipality_id or self.reference_group
         return f"{self.indicator_id} {place} {self.year}: {self.mean:.2f}"
+
+
+
+class RetiredComposition(models.Model):
+    """The buurten of a programme area before it was recomposed or deleted.
+
+    Its figures were shown, so a reader may still remember them: the old total of these
+    buurten minus the new one is a buurt's figure. The disclosure step keeps every
+    retired composition in its audit as a total the reader knows as it was shown
+    (:class:`RetiredFigure`), and never hides anything to do with it (ADR 0010).
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=200)
+    buurten = models.ManyToManyField(Area, related_name="+")
+    retired_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.retired_at:%Y-%m-%d})"
+
+
+class RetiredFigure(models.Model):
+    """A figure of a retired composition as it was shown when the composition ended."""
+
+    composition = models.ForeignKey(RetiredComposition, on_delete=models.CASCADE,
+                                    related_name="figures")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField(default=0)
+    shown_value = models.FloatField(null=True, blank=True)
+    shown_text = models.CharField(max_length=40, default="")
+    shown_status = models.CharField(max_length=10, default="missing")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}@{self.composition_id} {self.year}: {self.shown_text}"

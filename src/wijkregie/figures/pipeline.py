@@ -41,9 +41,17 @@ from wijkregie.figures.aggregation import (
     aggregate,
 )
 from wijkregie.figures.bulk import insert_observations, insert_rows, refresh_planner_statistics
-from wijkregie.figures.models import Aggregation, CityStatistic, Indicator, Observation
+from wijkregie.figures.models import (
+    Aggregation,
+    CityStatistic,
+    Indicator,
+    Observation,
+    RetiredComposition,
+    RetiredFigure,
+)
 
-# Keys of places: ("A", area id) or ("P", programme area id).
+# Keys of places: ("A", area id), ("P", programme area id) or ("R", retired composition
+# id: audited as a total the reader knows, never stored).
 Place = tuple[str, int]
 Column = tuple[int, int, int]  # indicator id, year, month
 # Grid status codes: PartStatus (ok / suppressed / missing) plus "no figure here".
@@ -117,7 +125,7 @@ class Hierarchy:
     levels: dict[int, str]
 
     def places(self) -> list[Place]:
-        programme = dict.fromkeys(t for t, _ in self.relations if t[0] == "P")
+        programme = dict.fromkeys(t for t, _ in self.relations if t[0] in "PR")
         return [("A", pk) for pk in sorted(self.levels)] + sorted(programme)
 
 
@@ -139,7 +147,7 @@ def refresh_municipality(municipality: Municipality,
         grid = (delivered if delivered is not None else _load(scopes)).with_places(
             hierarchy.places())
         _derive(grid, indicator_map, hierarchy)
-        _disclose(grid, indicator_map, hierarchy)
+        _disclose(grid, indicator_map, hierarchy, _retired_figures(municipality, indicator_map))
         for scope in scopes:
             Observation.objects.filter(scope).delete()
         stored = insert_observations(_rows(grid))
@@ -147,6 +155,32 @@ def refresh_municipality(municipality: Municipality,
         if finish:
             finish_refreshes(indicator_map.values())
     return stored
+
+
+def retire_programme_area(sender: object, *, programme_area: ProgrammeArea,
+                          **kwargs: object) -> None:
+    """Receiver of ``areas.signals.programme_area_retiring``: keep the composition that
+    ends and its figures as shown, for the audit of every later disclosure (ADR 0010)."""
+    figures = list(Observation.objects.filter(programme_area=programme_area).values_list(
+        "indicator_id", "year", "month", "shown_value", "shown_text", "shown_status"))
+    if not figures:
+        return  # nothing of it was ever shown
+    composition = RetiredComposition.objects.create(
+        municipality_id=programme_area.municipality_id, name=programme_area.name[:200])
+    composition.buurten.set(list(programme_area.buurten.values_list("id", flat=True)))
+    RetiredFigure.objects.bulk_create([
+        RetiredFigure(composition=composition, indicator_id=indicator_id, year=year,
+                      month=month, shown_value=value, shown_text=text, shown_status=status)
+        for indicator_id, year, month, value, text, status in figures], batch_size=2000)
+
+
+def refresh_after_programme_area_change(sender: object, *, municipality: Municipality,
+                                        **kwargs: object) -> None:
+    """Receiver of ``areas.signals.programme_areas_changed``, called inside the change's
+    transaction: the new composition's figures and the disclosure of every figure it
+    overlaps are in place when the change commits (ADR 0010). A failure here rolls the
+    change back."""
+    refresh_municipality(municipality)
 
 
 def finish_refreshes(indicators: Iterable[Indicator] | None = None) -> None:
@@ -167,14 +201,27 @@ def _scopes(municipality: Municipality, hierarchy: Hierarchy, indicator_ids: lis
             Q(programme_area_id__in=programme_areas, indicator_id__in=indicator_ids)]
 
 
+def _retired_figures(municipality: Municipality, indicators: dict[int, Indicator]
+                     ) -> dict[tuple[Place, Column], tuple[float | None, str, str]]:
+    """The figures of retired compositions as they were shown."""
+    rows = RetiredFigure.objects.filter(
+        composition__municipality=municipality, indicator_id__in=list(indicators)).values_list(
+        "composition_id", "indicator_id", "year", "month", "shown_value", "shown_text",
+        "shown_status")
+    return {(("R", c), (i, y, m)): (v, t, st) for c, i, y, m, v, t, st in rows}
+
+
 def _with_related(indicators: Iterable[Indicator] | None) -> dict[int, Indicator]:
-    """The indicators plus their denominators and the indicators using them as one:
-    a change in inhabitants changes which percentages may be shown."""
+    """The indicators plus their denominators and numerators and the indicators using
+    them as one: a change in inhabitants changes which percentages may be shown, a
+    hidden count hides the rate derived from it."""
     if indicators is None:
         return {i.pk: i for i in Indicator.objects.all()}
     ids = {i.pk for i in indicators}
     ids |= {i.denominator_id for i in indicators if i.denominator_id}
-    related = Indicator.objects.filter(Q(pk__in=ids) | Q(denominator_id__in=ids))
+    ids |= {i.numerator_id for i in indicators if i.numerator_id}
+    related = Indicator.objects.filter(Q(pk__in=ids) | Q(denominator_id__in=ids)
+                                       | Q(numerator_id__in=ids))
     return {i.pk: i for i in related}
 
 
@@ -193,6 +240,10 @@ def _hierarchy(municipality: Municipality) -> Hierarchy:
     for pa_id, buurt_id in ProgrammeArea.buurten.through.objects.filter(
             programmearea__municipality=municipality).values_list("programmearea_id", "area_id"):
         relations.append((("P", pa_id), (("A", buurt_id),)))
+    for retired_id, buurt_id in RetiredComposition.buurten.through.objects.filter(
+            retiredcomposition__municipality=municipality).values_list(
+            "retiredcomposition_id", "area_id"):
+        relations.append((("R", retired_id), (("A", buurt_id),)))
     relations = _merge_programme_relations(relations)
     buurten = tuple(sorted(pk for pk, level, _ in areas if level == AreaLevel.BUURT))
     return Hierarchy(buurten, tuple(relations), levels)
@@ -304,18 +355,27 @@ def _part_matrix(grid: FigureGrid, rows: np.ndarray, columns: np.ndarray) -> Par
     return PartValues(values, status)
 
 
-def _disclose(grid: FigureGrid, indicators: dict[int, Indicator], hierarchy: Hierarchy) -> None:
+def _disclose(grid: FigureGrid, indicators: dict[int, Indicator], hierarchy: Hierarchy,
+              retired: dict[tuple[Place, Column], tuple[float | None, str, str]]
+              | None = None) -> None:
     """Primary disclosure per indicator (all its columns at once), then secondary
-    suppression for each column with a hidden cell."""
+    suppression of every column with a hidden cell and the linking of rates, shares and
+    means to their numerators and denominators, repeated until neither hides more.
+
+    Rows of retired compositions get the figures shown for them back then (``retired``;
+    missing where the column did not exist): the audit counts them as known."""
     column_of = grid.column_index()
     relations = [(grid.row[total], np.array([grid.row[p] for p in parts], dtype=np.int64))
                  for total, parts in hierarchy.relations]
     by_indicator: dict[int, list[int]] = defaultdict(list)
     for index, column in enumerate(grid.columns):
         by_indicator[column[0]].append(index)
+    rules: dict[int, disclosure.DisclosureRule] = {}
+    weights_of: dict[int, np.ndarray] = {}
     for indicator_id, columns in by_indicator.items():
         indicator = indicators[indicator_id]
-        rule = disclosure.DisclosureRule.from_json(indicator.disclosure or {})
+        rule = rules[indicator_id] = disclosure.DisclosureRule.from_json(
+            indicator.disclosure or {})
         denominators = np.array([column_of.get((indicator.denominator_id, *grid.columns[c][1:]),
                                                -1) if indicator.denominator_id else -1
                                  for c in columns])
@@ -330,13 +390,94 @@ def _disclose(grid: FigureGrid, indicators: dict[int, Indicator], hierarchy: Hie
         grid.shown_value[:, columns] = shown.values
         grid.shown_text[:, columns] = shown.texts
         grid.shown_status[:, columns] = shown.statuses
-        if indicator.aggregation == Aggregation.NONE:
+        for position, c in enumerate(columns):
+            weights_of[c] = weights[:, position]
+    _show_retired(grid, retired or {})
+    primary = _hidden(grid)  # the sensitive figures: hidden by a primary rule
+    links = _links(grid, indicators, column_of)
+    pending = set(np.nonzero(primary.any(axis=0))[0].tolist())
+    while pending:
+        for c in sorted(pending):
+            indicator = indicators[grid.columns[c][0]]
+            if indicator.aggregation != Aggregation.NONE:
+                _secondary(grid, c, weights_of[c], indicator, rules[indicator.pk], relations,
+                           primary[:, c])
+        pending = _hide_linked(grid, links)
+
+
+def _show_retired(grid: FigureGrid,
+                  retired: dict[tuple[Place, Column], tuple[float | None, str, str]]) -> None:
+    rows = [row for row, place in enumerate(grid.places) if place[0] == "R"]
+    if not rows:
+        return
+    grid.shown_value[rows] = np.nan
+    grid.shown_text[rows] = disclosure.MISSING_TEXT
+    grid.shown_status[rows] = _MISSING
+    column_of = grid.column_index()
+    status_code = {str(s): i for i, s in enumerate(disclosure.STATUS_CODES)}
+    for (place, column), (value, text, status) in retired.items():
+        row, index = grid.row.get(place), column_of.get(column)
+        if row is not None and index is not None:
+            grid.shown_value[row, index] = np.nan if value is None else value
+            grid.shown_text[row, index] = text
+            grid.shown_status[row, index] = status_code.get(status, _MISSING)
+
+
+def _hidden(grid: FigureGrid, columns: slice | list[int] = slice(None)) -> np.ndarray:
+    """Hidden figures (a retired composition's are not ours to hide: never)."""
+    statuses = grid.shown_status[:, columns]
+    ours = np.array([kind != "R" for kind, _ in grid.places], dtype=bool)[:, None]
+    return (((statuses == _SUPPRESSED) | (statuses == _BOUNDED))
+            & (grid.status[:, columns] != ABSENT) & ours)
+
+
+def _links(grid: FigureGrid, indicators: dict[int, Indicator],
+           column_of: dict[Column, int]) -> list[tuple[int, int, int]]:
+    """(numerator, derived figure, denominator) columns of every rate, share or mean
+    whose numerator is in the grid; -1 where the denominator has no column."""
+    links = []
+    for index, (indicator_id, year, month) in enumerate(grid.columns):
+        indicator = indicators[indicator_id]
+        numerator = column_of.get((indicator.numerator_id, year, month), -1) \
+            if indicator.numerator_id else -1
+        if numerator < 0:
             continue
-        hidden = ((shown.statuses == _SUPPRESSED) | (shown.statuses == _BOUNDED)) & (
-            status != ABSENT)
-        for c in np.nonzero(hidden.any(axis=0))[0]:
-            _secondary(grid, columns[c], weights[:, c], hidden[:, c], indicator, rule,
-                       relations)
+        denominator = column_of.get((indicator.denominator_id, year, month), -1) \
+            if indicator.denominator_id else -1
+        links.append((numerator, index, denominator))
+    return links
+
+
+def _hide_linked(grid: FigureGrid, links: list[tuple[int, int, int]]) -> set[int]:
+    """Hide what would give a hidden linked figure away; returns the columns changed.
+
+    With r = k · n / d (rate per 1,000, share, mean) any two shown figures give the
+    third: the rate is hidden where its numerator or its denominator is hidden, and the
+    numerator where the rate is hidden while the denominator is shown."""
+    changed: set[int] = set()
+    for numerator, derived, denominator in links:
+        hidden_n, hidden_r = _hidden(grid, [numerator])[:, 0], _hidden(grid, [derived])[:, 0]
+        present_r = grid.status[:, derived] != ABSENT
+        present_n = grid.status[:, numerator] != ABSENT
+        hidden_d = shown_d = np.zeros(len(grid.places), dtype=bool)
+        if denominator >= 0:
+            hidden_d = _hidden(grid, [denominator])[:, 0]
+            shown_d = (grid.status[:, denominator] != ABSENT) & ~hidden_d
+        ours = np.array([kind != "R" for kind, _ in grid.places], dtype=bool)
+        present_r &= ours
+        present_n &= ours
+        for column, rows in ((derived, present_r & ~hidden_r & (hidden_n | hidden_d)),
+                             (numerator, present_n & ~hidden_n & hidden_r & shown_d)):
+            if rows.any():
+                _suppress(grid, np.nonzero(rows)[0], column)
+                changed.add(column)
+    return changed
+
+
+def _suppress(grid: FigureGrid, rows: np.ndarray, column: int) -> None:
+    grid.shown_value[rows, column] = np.nan
+    grid.shown_text[rows, column] = disclosure.SUPPRESSED_TEXT
+    grid.shown_status[rows, column] = _SUPPRESSED
 
 
 def _value_columns(grid: FigureGrid, columns: np.ndarray) -> np.ndarray:
@@ -347,46 +488,85 @@ def _value_columns(grid: FigureGrid, columns: np.ndarray) -> np.ndarray:
     return values
 
 
-def _secondary(grid: FigureGrid, column: int, weights: np.ndarray, hidden_rows: np.ndarray,
-               indicator: Indicator, rule: disclosure.DisclosureRule,
-               relations: list[tuple[int, np.ndarray]]) -> None:
-    """Hide more figures until no hidden one follows from a total and its parts.
+def _secondary(grid: FigureGrid, column: int, weights: np.ndarray, indicator: Indicator,
+               rule: disclosure.DisclosureRule, relations: list[tuple[int, np.ndarray]],
+               sensitive: np.ndarray) -> None:
+    """Hide more figures of one column until the exact audit finds every hidden one
+    protected (:func:`disclosure.protect_system`) over all relations at once: the
+    hierarchy and every programme area, however they overlap.
 
-    Cells are grid rows; ``relations`` are (total row, part rows) of the hierarchy."""
+    Cells are grid rows; ``relations`` are (total row, part rows); ``sensitive`` marks
+    the rows hidden by a primary rule (they need their protection interval, the others
+    only not to be pinned)."""
     present = grid.status[:, column] != ABSENT
-    additive_values = grid.value[:, column]
-    if indicator.aggregation != Aggregation.SUM:
-        additive_values = additive_values * weights
+    weighted = indicator.aggregation != Aggregation.SUM
+    weight = weights if weighted else np.ones(len(grid.places))
+    additive_values = grid.value[:, column] * weight
     additive = present & ~np.isnan(additive_values)
     usable = [(total, parts) for total, parts in relations
               if additive[total] and additive[parts].all()]
     if not usable:
         return
-    hidden: dict[int, disclosure.HiddenCell] = {}
-    for row in np.nonzero(hidden_rows & additive)[0].tolist():
-        if indicator.aggregation != Aggregation.SUM:
-            # Bounds such as "< 5" concern the value, not value × weight: unbounded.
-            hidden[row] = disclosure.HiddenCell()
+    cells = np.unique(np.concatenate([[t for t, _ in usable], *[p for _, p in usable]]))
+    hidden = _hidden(grid, [column])[cells, 0]
+    if not hidden.any():
+        return
+    local = np.full(len(grid.places), -1, dtype=np.int64)
+    local[cells] = np.arange(len(cells))
+    values = np.maximum(additive_values[cells], 0.0)
+    weight = weight[cells]
+    natural = 100.0 if "%" in (rule.unit or indicator.unit) else np.inf
+    with np.errstate(invalid="ignore"):
+        natural_high = np.where(weight > 0, natural * weight, 0.0)
+    step = disclosure.display_step(rule)
+    integer = bool(not weighted and rule.rounding_base is None and rule.decimals == 0
+                   and np.all(values == np.round(values)))
+    shown = grid.shown_value[cells, column]
+    if integer:
+        low, high = values.copy(), values.copy()
+    else:
+        low = np.maximum(shown - step / 2, 0.0) * weight
+        high = np.minimum(shown + step / 2, natural) * weight
+    need_low, need_high = np.full(len(cells), np.nan), np.full(len(cells), np.nan)
+    texts = grid.shown_text[cells, column]
+    raw = grid.value[cells, column]
+    for i in np.nonzero(hidden)[0].tolist():
+        band = disclosure.published_bounds(rule, texts[i], natural)
+        low[i], high[i] = band[0] * weight[i], band[1] * weight[i] if weight[i] > 0 else 0.0
+        if sensitive[cells[i]]:
+            need = disclosure.protection_interval(rule, texts[i], float(raw[i]), natural)
+            need_low[i], need_high[i] = need[0] * weight[i], need[1] * weight[i]
+    # A retired composition's total is known as it was shown; it cannot be hidden now.
+    locked = np.array([grid.places[row][0] == "R" for row in cells.tolist()], dtype=bool)
+    statuses = grid.shown_status[cells, column]
+    for i in np.nonzero(locked)[0].tolist():
+        if statuses[i] == _SHOWN and integer:
+            low[i] = high[i] = shown[i]
+        elif statuses[i] == _SHOWN:
+            low[i] = max(shown[i] - step / 2, 0.0) * weight[i]
+            high[i] = min(shown[i] + step / 2, natural) * weight[i]
+        elif statuses[i] in (_BOUNDED, _SUPPRESSED):
+            band = disclosure.published_bounds(rule, texts[i], natural)
+            low[i], high[i] = band[0] * weight[i], band[1] * weight[i] if weight[i] else 0.0
         else:
-            shown = disclosure.Disclosed(
-                None, grid.shown_text[row, column],
-                disclosure.STATUS_CODES[grid.shown_status[row, column]])
-            hidden[row] = disclosure.HiddenCell.from_disclosed(shown, rule)
-    values = dict(enumerate(np.maximum(np.where(additive, additive_values, 0.0), 0.0).tolist()))
-    protected = disclosure.protect_hierarchy(
-        values, [(total, parts.tolist()) for total, parts in usable], hidden)
-    for row, cell in protected.items():
-        status = grid.shown_status[row, column]
-        unbounded = cell == disclosure.HiddenCell()
-        if status == _SHOWN or (unbounded and status == _BOUNDED):
-            grid.shown_value[row, column] = np.nan
-            grid.shown_text[row, column] = disclosure.SUPPRESSED_TEXT
-            grid.shown_status[row, column] = _SUPPRESSED
+            low[i], high[i] = 0.0, natural_high[i]
+    system = disclosure.AdditiveSystem(
+        values=values,
+        relations=[(int(local[t]), local[parts].tolist()) for t, parts in usable],
+        low=low, high=high, hidden=hidden.copy(), locked=locked,
+        hidden_low=np.zeros(len(cells)), hidden_high=natural_high,
+        need_low=need_low, need_high=need_high,
+        min_width=np.full(len(cells), 1.0) if integer else step * weight,
+        integer=integer)
+    changed = disclosure.protect_system(system)
+    if changed:
+        _suppress(grid, cells[changed], column)
 
 
 def _rows(grid: FigureGrid) -> Iterator[tuple[object, ...]]:
     """Insert rows (bulk.COLUMNS order) for every figure, column by column."""
-    c, p = np.nonzero(grid.status.T != ABSENT)
+    stored = np.array([kind != "R" for kind, _ in grid.places], dtype=bool)
+    c, p = np.nonzero(((grid.status != ABSENT) & stored[:, None]).T)
     columns = np.array(grid.columns, dtype=np.int64).reshape(-1, 3)[c]
     areas = np.array([pk if kind == "A" else None for kind, pk in grid.places], dtype=object)
     programme = np.array([pk if kind == "P" else None for kind, pk in grid.places], dtype=object)

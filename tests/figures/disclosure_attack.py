@@ -1,0 +1,302 @@
+"""The disclosure attack harness (ADR 0010).
+
+Given everything a user may see of one municipality in one year — the disclosed figures
+the selectors hand out for every indicator at every level (the pages, the API and the
+exports are built from them; :func:`assert_channels_hand_out_only` checks that they hand
+out nothing else) and the public structure (which buurten make up each wijk, the
+gemeente and each programme area) — a reader sets up, per indicator and period, the
+linear system ``total = Σ parts`` over all those relations at once, with every shown
+figure known within its rounding and every hidden one within its display (``< 5``:
+1..4, ``x``: 0..∞, ``> 90 %``: 90..100). Means, shares and rates enter as value ×
+denominator where the denominator is shown; a shown rate and denominator bound the
+count it is computed from (and the other way round). The tightest interval of each
+hidden figure is then one LP per side (scipy's HiGHS), rounded inward to whole numbers
+for counts.
+
+The harness knows nothing of how the pipeline chooses what to hide; it only reads.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linprog
+
+from wijkregie.areas.models import Area, AreaLevel, ProgrammeArea
+from wijkregie.core.models import Municipality, User
+from wijkregie.figures import disclosure, selectors
+from wijkregie.figures.models import Aggregation, Indicator, Observation
+
+Place = tuple[str, int]  # ("A", area id) or ("P", programme area id)
+LEVELS = (AreaLevel.GEMEENTE, AreaLevel.WIJK, AreaLevel.BUURT, "programme")
+_HIDDEN = ("bounded", "suppressed")
+
+
+@dataclass(frozen=True)
+class Seen:
+    value: float | None
+    text: str
+    status: str
+
+
+def visible(user: User, municipality: Municipality, year: int
+            ) -> dict[Indicator, dict[Place, Seen]]:
+    """Every figure of the year the selectors hand this user, per indicator and place."""
+    seen: dict[Indicator, dict[Place, Seen]] = {}
+    for indicator in selectors.indicators_for(user):
+        by_place = {}
+        for level in LEVELS:
+            for place, point in selectors.level_values(user, indicator, municipality,
+                                                       level=level, year=year):
+                kind = "P" if isinstance(place, ProgrammeArea) else "A"
+                by_place[(kind, place.pk)] = Seen(point.value, point.text, point.status)
+        seen[indicator] = by_place
+    return seen
+
+
+def assert_channels_hand_out_only(client, municipality: Municipality, year: int,
+                                  seen: dict[Indicator, dict[Place, Seen]],
+                                  keys: list[str]) -> None:
+    """The API and the CSV export of each indicator and level show exactly the figures
+    the selectors hand out: nothing more precise, nothing else."""
+    names = {("A", a.pk): (a.code, a.name) for a in Area.objects.filter(
+        municipality=municipality)}
+    names |= {("P", p.pk): ("", p.name) for p in ProgrammeArea.objects.filter(
+        municipality=municipality)}
+    for indicator, by_place in seen.items():
+        if indicator.key not in keys:
+            continue
+        expected = {names[place]: figure for place, figure in by_place.items()}
+        for level in ("buurt", "wijk", "programme"):
+            query = f"?level={level}&year={year}&municipality={municipality.code}"
+            api = client.get(f"/api/figures/indicators/{indicator.key}/{query}").json()
+            for row in api["values"]:
+                figure = expected[(row["code"], row["name"])]
+                assert (row["value"], row["text"], row["status"]) == (
+                    figure.value, figure.text, figure.status), (indicator.key, row)
+            export = client.get(f"/figures/indicators/{indicator.key}/export.csv{query}")
+            rows = [r for r in csv.reader(io.StringIO(export.content.decode("utf-8-sig")))
+                    if r and not r[0].startswith("#")]
+            header = rows[0]
+            for row in rows[1:]:
+                record = dict(zip(header, row, strict=True))
+                figure = expected[(record["code"], record["name"])]
+                text = figure.text if figure.value is None else str(figure.value)
+                assert (record["value"], record["status"]) == (text, figure.status), (
+                    indicator.key, record)
+
+
+def assert_profiles_hand_out_only(client, municipality: Municipality, year: int,
+                                  seen: dict[Indicator, dict[Place, Seen]]) -> None:
+    """The profile exports (CSV) of the gemeente, the wijken and the programme areas show,
+    for the figures of ``year``, exactly what the selectors hand out."""
+    by_key = {indicator.key: by_place for indicator, by_place in seen.items()}
+    urls = {("A", a.pk): f"/figures/areas/{a.code}/export.csv" for a in Area.objects.filter(
+        municipality=municipality, level__in=[AreaLevel.GEMEENTE, AreaLevel.WIJK])}
+    urls |= {("P", p.pk): f"/figures/programmes/{municipality.code}/{p.slug}/export.csv"
+             for p in ProgrammeArea.objects.filter(municipality=municipality)}
+    for place, url in urls.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        rows = [r for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+                if r and not r[0].startswith("#")]
+        header = rows[0]
+        for row in rows[1:]:
+            record = dict(zip(header, row, strict=True))
+            if int(record["year"]) != year or record["key"] not in by_key:
+                continue
+            figure = by_key[record["key"]][place]
+            text = figure.text if figure.value is None else str(figure.value)
+            assert (record["value"], record["status"]) == (text, figure.status), (url, record)
+
+
+def relations(municipality: Municipality) -> list[tuple[Place, list[Place]]]:
+    """The public structure: area → its sub-areas, programme area → its buurten."""
+    children: dict[int, list[Place]] = defaultdict(list)
+    for pk, parent in Area.objects.filter(municipality=municipality).values_list(
+            "id", "parent_id"):
+        if parent is not None:
+            children[parent].append(("A", pk))
+    found = [(("A", parent), parts) for parent, parts in children.items()]
+    for programme_area in ProgrammeArea.objects.filter(municipality=municipality):
+        found.append((("P", programme_area.pk),
+                      [("A", b.pk) for b in programme_area.buurten.all()]))
+    return found
+
+
+@dataclass(frozen=True)
+class Interval:
+    indicator: Indicator
+    place: Place
+    text: str
+    low: float  # in the figure's own unit
+    high: float
+
+
+def _scale(indicator: Indicator) -> float:
+    """r = scale · n / d for a rate, share or mean with a numerator."""
+    if indicator.aggregation == Aggregation.RATE_PER_1000:
+        return 1000.0
+    return 100.0 if "%" in indicator.unit else 1.0
+
+
+def _is_count(indicator: Indicator) -> bool:
+    rule = disclosure.DisclosureRule.from_json(indicator.disclosure or {})
+    return (indicator.aggregation == Aggregation.SUM and rule.rounding_base is None
+            and rule.decimals == 0)
+
+
+def _bounds(indicator: Indicator, figure: Seen) -> tuple[float, float, bool]:
+    """A reader's bounds on one figure's value, and whether they are exact."""
+    rule = disclosure.DisclosureRule.from_json(indicator.disclosure or {})
+    natural = 100.0 if "%" in (rule.unit or indicator.unit) else math.inf
+    if figure.status in _HIDDEN:
+        low, high = disclosure.published_bounds(rule, figure.text, natural)
+        return low, high, False
+    if _is_count(indicator):
+        return figure.value, figure.value, True
+    half = disclosure.display_step(rule) / 2
+    # A little wider than the rounding: the figure may have been stored rounded already.
+    half *= 1.2
+    return max(0.0, figure.value - half), min(natural, figure.value + half), False
+
+
+def attack(municipality: Municipality, seen: dict[Indicator, dict[Place, Seen]],
+           structure: list[tuple[Place, list[Place]]] | None = None) -> list[Interval]:
+    """The tightest interval of every hidden figure of an aggregable indicator
+    (``structure``: the relations, by default the municipality's :func:`relations`)."""
+    structure = relations(municipality) if structure is None else structure
+    by_pk = {indicator.pk: indicator for indicator in seen}
+    systems = {indicator: _system(indicator, seen[indicator], seen, by_pk)
+               for indicator in seen if indicator.aggregation != Aggregation.NONE}
+    # Linked figures: a shown rate and denominator bound the count, and the other way.
+    for indicator in list(systems):
+        count = by_pk.get(indicator.numerator_id)
+        if count is None or count not in systems:
+            continue
+        rate_cells, count_cells = systems[indicator], systems[count]
+        factor = _scale(indicator)  # rate cell (r·d) = factor · count
+        for place in set(rate_cells) & set(count_cells):
+            (r_low, r_high, _), (n_low, n_high, _) = rate_cells[place], count_cells[place]
+            low, high = max(n_low, r_low / factor), min(n_high, r_high / factor)
+            count_cells[place] = (low, high, count_cells[place][2])
+            rate_cells[place] = (low * factor, high * factor, rate_cells[place][2])
+    found = []
+    for indicator, cells in systems.items():
+        found += _intervals(indicator, seen[indicator], cells, structure)
+    return found
+
+
+def _system(indicator: Indicator, figures: dict[Place, Seen],
+            seen: dict[Indicator, dict[Place, Seen]], by_pk: dict[int, Indicator]
+            ) -> dict[Place, tuple[float, float, float]]:
+    """place → (low, high, weight) of the additive value (value × shown denominator)."""
+    cells = {}
+    base = by_pk.get(indicator.denominator_id)
+    for place, figure in figures.items():
+        if figure.status == "missing":
+            continue
+        low, high, _exact = _bounds(indicator, figure)
+        weight = 1.0
+        if indicator.aggregation != Aggregation.SUM:
+            denominator = seen.get(base, {}).get(place) if base else None
+            if denominator is None or denominator.value is None:
+                continue  # the reader cannot weigh it
+            weight = float(denominator.value)
+        cells[place] = (low * weight, high * weight if weight else 0.0, weight)
+    return cells
+
+
+def _intervals(indicator: Indicator, figures: dict[Place, Seen],
+               cells: dict[Place, tuple[float, float, float]],
+               structure: list[tuple[Place, list[Place]]]) -> list[Interval]:
+    usable = [(t, parts) for t, parts in structure
+              if t in cells and all(p in cells for p in parts)]
+    hidden = [p for p in cells if figures[p].status in _HIDDEN]
+    if not hidden:
+        return []
+    places = sorted(cells)
+    index = {p: i for i, p in enumerate(places)}
+    matrix = np.zeros((len(usable), len(places)))
+    for row, (total, parts) in enumerate(usable):
+        matrix[row, index[total]] = 1.0
+        for part in parts:
+            matrix[row, index[part]] -= 1.0
+    bounds = [(cells[p][0], cells[p][1] if math.isfinite(cells[p][1]) else None)
+              for p in places]
+    integer = _is_count(indicator)
+    found = []
+    for place in hidden:
+        weight = cells[place][2]
+        ends = []
+        for sense in (1.0, -1.0):
+            cost = np.zeros(len(places))
+            cost[index[place]] = sense
+            if len(usable):
+                result = linprog(cost, A_eq=matrix, b_eq=np.zeros(len(usable)),
+                                 bounds=bounds, method="highs")
+            else:
+                result = None
+            if result is None or result.status == 3:
+                ends.append(bounds[index[place]][0 if sense > 0 else 1])
+                continue
+            assert result.status == 0, (indicator.key, place, result.message)
+            ends.append(float(result.x[index[place]]))
+        low, high = ends
+        high = math.inf if high is None else high
+        if weight:
+            low, high = low / weight, high / weight
+        if integer:
+            low, high = math.ceil(low - 1e-6), (math.floor(high + 1e-6)
+                                                if math.isfinite(high) else high)
+        found.append(Interval(indicator, place, figures[place].text, low, high))
+    return found
+
+
+@dataclass(frozen=True)
+class Finding:
+    interval: Interval
+    required: tuple[float, float] | None  # the protection interval, or None: "not pinned"
+    value: float | None
+
+
+def findings(intervals: list[Interval], year: int) -> list[Finding]:
+    """Hidden figures whose derived interval is narrower than ADR 0010 allows: a primary
+    hidden figure must keep its protection interval, any other hidden figure must not be
+    pinned (at least one whole number wide for counts, one display step otherwise)."""
+    bad = []
+    for interval in intervals:
+        indicator = interval.indicator
+        rule = disclosure.DisclosureRule.from_json(indicator.disclosure or {})
+        natural = 100.0 if "%" in (rule.unit or indicator.unit) else math.inf
+        kind, pk = interval.place
+        where = {"area_id": pk} if kind == "A" else {"programme_area_id": pk}
+        truth = Observation.objects.get(indicator=indicator, year=year, month=0, **where)
+        denominator = None
+        if indicator.denominator_id:
+            base = Observation.objects.filter(indicator_id=indicator.denominator_id,
+                                              year=year, month=0, **where).first()
+            denominator = base.value if base else None
+        value = truth.value
+        primary = truth.status == "suppressed" or (
+            value is not None and (rule.min_denominator is None or denominator is not None)
+            and disclosure.apply(rule, value, denominator).status.value in _HIDDEN)
+        slack = 1e-6 * max(1.0, abs(value or 0.0))
+        if primary and value is not None:
+            # The primary display (even if since widened to "x") sets what must stay open.
+            band = disclosure.apply(rule, value, denominator).display_text \
+                if rule.min_denominator is None or denominator is not None \
+                else disclosure.SUPPRESSED_TEXT
+            low, high = disclosure.protection_interval(rule, band, value, natural)
+            if interval.low > low + slack or interval.high < high - slack:
+                bad.append(Finding(interval, (low, high), value))
+        else:
+            width = 1.0 if _is_count(indicator) else disclosure.display_step(rule)
+            if interval.high - interval.low < width - slack:
+                bad.append(Finding(interval, None, value))
+    return bad
