@@ -43,7 +43,7 @@ def _target(org_key: str, municipality: Municipality, category: str, orgs: dict,
             participants: list[str], label: str, director: User) -> Target:
     org = orgs[f"{org_key}:{municipality.code}"] if org_key != "politie-A" else orgs["politie-A"]
     name = f"Matrix Persoon {label}"
-    subject = find_or_create_subjects(municipality=municipality,
+    subject = find_or_create_subjects(municipality=municipality, organisation=org,
                                       persons=[PersonInput(name=name, date_of_birth=BIRTH)])[0]
     # A point where the demo has signals, so the target also appears on the map.
     x, y = Signal.objects.filter(municipality=municipality, x_rd__isnull=False).values_list(

@@ -78,9 +78,24 @@ class CovenantRule(models.Model):
 
 
 class Subject(models.Model):
-    """A person, pseudonymised: identity fields only as ciphertext, matched by keyed hash."""
+    """A person, pseudonymised: identity fields only as ciphertext, matched by keyed hash.
+
+    A pseudonym belongs to one linkage domain: the organisation whose registrations it
+    links (ADR 0025). A registration matches only persons of its own organisation's
+    domain, so it never hands over another partner's pseudonym or identity. Within a
+    domain one person is one row, enforced by the database: one per BSN hash, and one
+    per name-and-birth-date hash among persons recorded without BSN. Persons recorded
+    before domains existed, and those whose signals came from several organisations,
+    have no domain; new registrations never match them.
+    """
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    domain = models.ForeignKey(
+        # An organisation removed: its persons are no longer matched by anyone.
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("linkage domain"),
+        help_text=_("The organisation whose registrations this pseudonym links; empty for "
+                    "persons recorded before linkage domains."))
     ref = models.CharField(_("pseudonym"), max_length=20, unique=True)
     identity = models.BinaryField(_("identity (encrypted)"))
     match_hash = models.CharField(max_length=64, db_index=True)
@@ -89,6 +104,14 @@ class Subject(models.Model):
 
     class Meta:
         ordering = ["ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "domain", "bsn_hash"],
+                                    condition=~models.Q(bsn_hash=""),
+                                    name="subject_one_per_bsn_in_domain"),
+            models.UniqueConstraint(fields=["municipality", "domain", "match_hash"],
+                                    condition=models.Q(bsn_hash=""),
+                                    name="subject_one_per_identity_in_domain"),
+        ]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
 

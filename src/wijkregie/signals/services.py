@@ -11,8 +11,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -177,41 +177,114 @@ def new_ref() -> str:
     return "P-" + secrets.token_hex(5).upper()
 
 
-def find_or_create_subjects(*, municipality: Municipality,
+# A registration retries its match after losing a race to store the same person.
+MATCH_ATTEMPTS = 3
+
+
+def find_or_create_subjects(*, municipality: Municipality, organisation: Organisation,
                             persons: list[PersonInput]) -> list[Subject]:
-    """Link to known persons by keyed hash (BSN first), else store new pseudonymised ones."""
-    found: list[Subject] = []
-    for person in persons:
-        match_hash = crypto.person_match_hash(person.name, person.date_of_birth)
-        bsn_hash = crypto.bsn_hash(person.bsn)
-        queryset = Subject.objects.filter(municipality=municipality)
-        subject = (queryset.filter(bsn_hash=bsn_hash).first() if bsn_hash else None) or \
-            queryset.filter(match_hash=match_hash).first()
-        if subject is None:
-            subject = Subject.objects.create(
-                municipality=municipality, ref=new_ref(), match_hash=match_hash,
-                bsn_hash=bsn_hash, identity=crypto.encrypt_identity({
-                    "name": person.name.strip(),
-                    "date_of_birth": person.date_of_birth.isoformat()
-                    if person.date_of_birth else "",
-                    "address": person.address.strip(), "bsn": crypto.normalise_bsn(person.bsn),
-                }))
-        elif bsn_hash and not subject.bsn_hash:
-            subject.bsn_hash = bsn_hash
-            subject.save(update_fields=["bsn_hash"])
-        found.append(subject)
-    return found
+    """The persons of one registration, within the registering organisation's linkage
+    domain (ADR 0025): a known person of that domain by keyed hash (BSN first), else a
+    new pseudonymised one. Persons other partners recorded are never matched, so the
+    registrant learns nothing it could not already see; those who may see both records
+    find them linked by keyed hash (``selectors.linked_subjects``)."""
+    # In one fixed order (by keyed hash): two registrations naming the same persons
+    # then wait for each other's inserts in the same order and cannot deadlock.
+    order = sorted(range(len(persons)), key=lambda i: _person_key(persons[i]))
+    found: dict[int, Subject] = {}
+    for index in order:
+        found[index] = _subject_in_domain(municipality, organisation, persons[index])
+    return [found[index] for index in range(len(persons))]
+
+
+def _person_key(person: PersonInput) -> tuple[str, str]:
+    return crypto.bsn_hash(person.bsn), crypto.person_match_hash(person.name,
+                                                                 person.date_of_birth)
+
+
+def _subject_in_domain(municipality: Municipality, organisation: Organisation,
+                       person: PersonInput) -> Subject:
+    """Get or create, safe under concurrency: the database's unique constraints decide
+    which of two simultaneous registrations stores the person; the other one's insert
+    fails (in a savepoint, so its transaction goes on) and it links to the stored row."""
+    match_hash = crypto.person_match_hash(person.name, person.date_of_birth)
+    bsn_hash = crypto.bsn_hash(person.bsn)
+    domain = Subject.objects.filter(municipality=municipality, domain=organisation)
+    for attempt in range(1, MATCH_ATTEMPTS + 1):
+        subject = _match_in_domain(domain, match_hash, bsn_hash,
+                                   born=person.date_of_birth is not None)
+        if subject is not None:
+            return subject
+        try:
+            with transaction.atomic():
+                return Subject.objects.create(
+                    municipality=municipality, domain=organisation, ref=new_ref(),
+                    match_hash=match_hash, bsn_hash=bsn_hash,
+                    identity=crypto.encrypt_identity({
+                        "name": person.name.strip(),
+                        "date_of_birth": person.date_of_birth.isoformat()
+                        if person.date_of_birth else "",
+                        "address": person.address.strip(),
+                        "bsn": crypto.normalise_bsn(person.bsn),
+                    }))
+        except IntegrityError:
+            if attempt == MATCH_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _match_in_domain(domain: QuerySet[Subject], match_hash: str, bsn_hash: str, *,
+                     born: bool) -> Subject | None:
+    """The domain's person for these keyed hashes, or None to create one.
+
+    With a BSN: the person with that BSN, else (when a date of birth was given: a name
+    alone does not identify anyone) one recorded by name and birth date without BSN,
+    which then gets the BSN. Without a BSN: the person recorded without BSN under that
+    name (and birth date), else, given a date of birth, the one person with a BSN under
+    them; when several persons with different BSNs share them, the registration cannot
+    tell which is meant and gets a person of its own.
+    """
+    if bsn_hash:
+        subject = domain.filter(bsn_hash=bsn_hash).first()
+        if subject is None and born:
+            subject = domain.filter(match_hash=match_hash, bsn_hash="").first()
+            if subject is not None and not _attach_bsn(domain, subject, bsn_hash):
+                # Changed by a concurrent registration: store our own; if that one now
+                # holds this BSN, the constraint sends us back to match it.
+                return None
+        return subject
+    without_bsn = domain.filter(match_hash=match_hash, bsn_hash="").first()
+    if without_bsn is not None:
+        return without_bsn
+    with_bsn = list(domain.filter(match_hash=match_hash)[:2]) if born else []
+    return with_bsn[0] if len(with_bsn) == 1 else None
+
+
+def _attach_bsn(domain: QuerySet[Subject], subject: Subject, bsn_hash: str) -> bool:
+    """Give a person recorded without BSN the BSN, unless a concurrent registration
+    did something to it or stored another person with this BSN first."""
+    try:
+        with transaction.atomic():
+            updated = domain.filter(pk=subject.pk, bsn_hash="").update(bsn_hash=bsn_hash)
+    except IntegrityError:
+        return False
+    if updated:
+        subject.bsn_hash = bsn_hash
+    return bool(updated)
 
 
 def _save_signal(user: User, data: SignalInput, category: Category, area: Area | None,
-                 groups: list[SubjectGroup]) -> Signal:
+                 groups: list[SubjectGroup], subjects: list[Subject] | None = None) -> Signal:
     signal = Signal.objects.create(
         municipality_id=user.municipality_id, category=category, pillar=data.pillar,
         observed_on=data.observed_on, description=data.description.strip(),
         reliability=data.reliability, sensitivity=data.sensitivity, area=area,
         address=data.address.strip(), x_rd=data.x_rd, y_rd=data.y_rd,
         organisation_id=user.organisation_id, created_by=user)
-    subjects = find_or_create_subjects(municipality=user.municipality, persons=data.persons)
+    if subjects is None:
+        subjects = find_or_create_subjects(municipality=user.municipality,
+                                           organisation=user.organisation,
+                                           persons=data.persons)
     signal.subjects.set(subjects)
     signal.groups.set(groups)
     return signal
@@ -276,8 +349,13 @@ def register_signals_bulk(*, user: User, rows: list[SignalInput],
                 "row": number, "field": name, "message": message}
             for number, name, message in sorted(errors, key=lambda e: e[0])])
     with transaction.atomic():
-        saved = [_save_signal(user, row, *parts) for row, parts in zip(rows, checked,
-                                                                          strict=True)]
+        # All persons of the file at once, in the one order every registration uses.
+        subjects = iter(find_or_create_subjects(
+            municipality=user.municipality, organisation=user.organisation,
+            persons=[person for row in rows for person in row.persons]))
+        saved = [_save_signal(user, row, *parts,
+                              subjects=[next(subjects) for _person in row.persons])
+                 for row, parts in zip(rows, checked, strict=True)]
         audit.record(AuditAction.CREATE, actor=user, object_type="signals.signal",
                      purpose="bulk import",
                      detail={"signals": [s.pk for s in saved], "via": "csv import"})
