@@ -15,7 +15,15 @@ from django.utils import timezone
 from wijkregie.core import roles
 from wijkregie.core.models import Municipality, User
 from wijkregie.signals import crypto
-from wijkregie.signals.models import Attachment, Case, Category, Signal, SubjectGroup
+from wijkregie.signals.models import (
+    AccessRequestStatus,
+    Attachment,
+    Case,
+    Category,
+    Signal,
+    SubjectAccessRequest,
+    SubjectGroup,
+)
 from wijkregie.signals.services import PersonInput, find_or_create_subjects
 
 ROLES = sorted(roles.ROLE_PERMISSIONS)
@@ -31,6 +39,7 @@ class Target:
     person_name: str
     subject_ref: str
     municipality: Municipality
+    access_request: SubjectAccessRequest  # released, about the target's person
 
 
 @dataclass
@@ -64,7 +73,12 @@ def _target(org_key: str, municipality: Municipality, category: str, orgs: dict,
     case.participants.set([orgs[p] if p == "politie-A" else orgs[f"{p}:{municipality.code}"]
                            for p in participants])
     case.signals.add(signal)
-    return Target(signal, case, attachment, group, name, subject.ref, municipality)
+    access_request = SubjectAccessRequest.objects.create(
+        municipality=municipality, subject_refs=[subject.ref], reason="matrix",
+        requester=crypto.encrypt_bytes(b"matrix"), received_on=timezone.localdate(),
+        status=AccessRequestStatus.RELEASED, answered_at=timezone.now())
+    return Target(signal, case, attachment, group, name, subject.ref, municipality,
+                  access_request)
 
 
 @pytest.fixture

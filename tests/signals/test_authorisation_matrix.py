@@ -126,11 +126,15 @@ ENDPOINTS = [
              case_director_only, lambda r, t: status_says(r)),
     Endpoint("subject access page", lambda t: f"/signals/subjects/?name={quote(t.person_name)}"
              f"&date_of_birth={BIRTH}", subject_export, shows(lambda t: t.subject_ref)),
-    Endpoint("subject export JSON", lambda t: f"/signals/subjects/{t.subject_ref}/export.json",
+    Endpoint("subject access request",
+             lambda t: f"/signals/subjects/requests/{t.access_request.pk}/", subject_export,
+             lambda r, t: status_says(r)),
+    Endpoint("subject export JSON",
+             lambda t: f"/signals/subjects/requests/{t.access_request.pk}/export.json",
              subject_export, lambda r, t: status_says(r)),
     Endpoint("subject export document",
-             lambda t: f"/signals/subjects/{t.subject_ref}/export.html", subject_export,
-             lambda r, t: status_says(r)),
+             lambda t: f"/signals/subjects/requests/{t.access_request.pk}/export.html",
+             subject_export, lambda r, t: status_says(r)),
 ]
 
 

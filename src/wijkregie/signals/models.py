@@ -317,3 +317,40 @@ class TotpDevice(models.Model):
 
     def __str__(self) -> str:
         return f"TOTP for user {self.user_id}"
+
+
+class AccessRequestStatus(models.TextChoices):
+    IN_REVIEW = "in_review", _("in review")
+    RELEASED = "released", _("released")
+
+
+class SubjectAccessRequest(models.Model):
+    """A data subject's access request (AVG art. 15): who asked, why, when it came in,
+    who reviewed it and when it was answered. The export is released only after review,
+    because police data under the Wpg may have to be withheld; each withheld item keeps
+    the reviewer's reason. ``requester`` (who asked, how their identity was checked) is
+    encrypted like identity fields."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    subject_refs = models.JSONField(_("pseudonyms"), default=list)
+    requester = models.BinaryField(_("requester (encrypted)"))
+    reason = models.CharField(_("reason"), max_length=300)
+    received_on = models.DateField(_("received on"))
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    registered_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(_("status"), max_length=12, choices=AccessRequestStatus.choices,
+                              default=AccessRequestStatus.IN_REVIEW)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # [{"item": "signal:12" | "attachment:3" | "case:4", "reason": "..."}]
+    withheld = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-registered_at", "-id"]
+        verbose_name = _("subject access request")
+        verbose_name_plural = _("subject access requests")
+
+    def __str__(self) -> str:
+        return f"AR-{self.pk}"

@@ -23,6 +23,7 @@ from wijkregie.core.models import AuditAction, Municipality, Organisation, User
 from wijkregie.core.roles import PARTNER_WORKER
 from wijkregie.signals import crypto, selectors
 from wijkregie.signals.models import (
+    AccessRequestStatus,
     Attachment,
     Case,
     CaseEvent,
@@ -34,6 +35,7 @@ from wijkregie.signals.models import (
     Sensitivity,
     Signal,
     Subject,
+    SubjectAccessRequest,
     SubjectGroup,
 )
 from wijkregie.signals.workflow import REASON_REQUIRED, allowed_transitions
@@ -486,6 +488,77 @@ def transition_case(*, user: User, case: Case, to_status: str, reason: str = "")
         audit.record(AuditAction.UPDATE, actor=user, obj=case, purpose=case.purpose,
                      detail={"from": previous, "to": to_status})
     return case
+
+
+# --- data subject access requests ----------------------------------------------------
+
+def _may_answer_access_requests(user: User) -> bool:
+    return bool(user.is_authenticated and user.has_perm("signals.export_subject")
+                and user.municipality_id)
+
+
+def register_access_request(*, user: User, subject_refs: list[str], requester: str,
+                            reason: str, received_on: date | None) -> SubjectAccessRequest:
+    """Record an access request for the pseudonyms a look-up found: who asked (kept
+    encrypted), why, and when it came in. It starts in review; nothing is released."""
+    if not _may_answer_access_requests(user):
+        raise ValidationError(_("you may not handle access requests"))
+    errors = {}
+    if not requester.strip():
+        errors["requester"] = _("say who asked (and how their identity was checked)")
+    if not reason.strip():
+        errors["reason"] = _("give the reason of the request")
+    if received_on is None or received_on > timezone.localdate():
+        errors["received_on"] = _("give the date the request came in (not in the future)")
+    refs = sorted(set(subject_refs))
+    known = set(selectors.subjects_for_export(user).filter(ref__in=refs)
+                .values_list("ref", flat=True))
+    if not refs or known != set(refs):
+        errors["subjects"] = _("unknown person(s): %(refs)s") % {
+            "refs": ", ".join(sorted(set(refs) - known)) or "—"}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        access_request = SubjectAccessRequest.objects.create(
+            municipality_id=user.municipality_id, subject_refs=refs,
+            requester=crypto.encrypt_bytes(requester.strip().encode()),
+            reason=reason.strip()[:300], received_on=received_on, registered_by=user)
+        audit.record(AuditAction.CREATE, actor=user, obj=access_request,
+                     purpose=selectors.SUBJECT_EXPORT_PURPOSE,
+                     subject_ref=refs[0] if len(refs) == 1 else "",
+                     detail={"subjects": refs})
+    return access_request
+
+
+def release_access_request(*, user: User, access_request: SubjectAccessRequest,
+                           withheld: dict[str, str]) -> SubjectAccessRequest:
+    """The review's outcome: release the answer, withholding the given items (signal,
+    attachment or case of the document), each with its reason (e.g. a Wpg ground)."""
+    if not _may_answer_access_requests(user) or \
+            access_request.municipality_id != user.municipality_id:
+        raise ValidationError(_("you may not handle access requests"))
+    if access_request.status != AccessRequestStatus.IN_REVIEW:
+        raise ValidationError(_("this request was already answered"))
+    items = selectors.request_items(access_request)
+    errors = [_("%(item)s is not part of this request's data") % {"item": item}
+              for item in sorted(set(withheld) - items)]
+    errors += [_("%(item)s: give the reason for withholding it") % {"item": item}
+               for item, why in sorted(withheld.items()) if not why.strip()]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        access_request.withheld = [{"item": item, "reason": why.strip()[:300]}
+                                   for item, why in sorted(withheld.items())]
+        access_request.status = AccessRequestStatus.RELEASED
+        access_request.reviewed_by = user
+        access_request.answered_at = timezone.now()
+        access_request.save(update_fields=["withheld", "status", "reviewed_by",
+                                           "answered_at"])
+        audit.record(AuditAction.UPDATE, actor=user, obj=access_request,
+                     purpose=selectors.SUBJECT_EXPORT_PURPOSE,
+                     detail={"status": AccessRequestStatus.RELEASED,
+                             "withheld": access_request.withheld})
+    return access_request
 
 
 # --- partner API tokens --------------------------------------------------------------
