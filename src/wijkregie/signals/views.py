@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from wijkregie.areas.geometry import to_wgs84
 from wijkregie.core.models import Municipality
@@ -39,7 +39,7 @@ from wijkregie.signals.models import AccessRequestStatus, CaseStatus
 PAGE_SIZE = 50
 # What a registrant is told about matching (ADR 0025): only its own organisation's
 # records are matched; whether other partners know the person is not disclosed.
-REGISTRANT_NOTICE = _lazy(
+REGISTRANT_NOTICE = gettext_lazy(
     "Persons are recorded under your organisation's pseudonym and matched only with "
     "persons your organisation recorded before. Whether other partners know this person "
     "is not shown to you.")
