@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import groupby
 
+from django.db import connection, transaction
+
 from wijkregie.core.audit import ChainBreak
 from wijkregie.core.models import AuditEvent
 from wijkregie.signals.models import SubjectAccess
@@ -38,7 +40,21 @@ def _index_rows() -> Iterator[tuple[int, list[str]]]:
 
 def verify_subject_index() -> ChainBreak | None:
     """The first event whose index rows differ from the persons its hashed content
-    lists, or an index row that names an event showing no such persons."""
+    lists, or an index row that names an event showing no such persons.
+
+    An event and its rows commit together, so both are read from one snapshot: on
+    PostgreSQL in a REPEATABLE READ transaction of its own (when not called inside one
+    already), else reads running beside new appends could see rows of an event that
+    the first read did not yet see."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            return _first_break()
+    return _first_break()
+
+
+def _first_break() -> ChainBreak | None:
     events, rows = _indexed_events(), _index_rows()
     event, row = next(events, None), next(rows, None)
     first_indexed = event[0] if event else None
