@@ -108,8 +108,10 @@ class AccessRequestForm(forms.Form):
         help_text=_("Who asked (the person or a representative) and how their identity "
                     "was checked. Stored encrypted."))
     reason = forms.CharField(label=_("Reason"), max_length=300)
+    # ISO format: a date input shows its initial value (today) only in that form.
     received_on = forms.DateField(label=_("Received on"),
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=forms.DateInput(format="%Y-%m-%d",
+                                                         attrs={"type": "date"}))
 
 
 class CaseForm(forms.Form):
