@@ -83,22 +83,28 @@ def test_signals_demo_flow(app_server, page_as):
     log = director.inner_text("table.data")
     assert "agent" in log
 
-    # 5. The administrator makes the subject access export of the person.
+    # 5. The administrator registers the person's access request, reviews everything
+    #    and releases the answer (nothing withheld here).
     admin = page_as("beheerder")
     admin.goto(f"{url}/signals/subjects/")
     admin.fill("#id_name", "Testa Fictief")
     admin.fill("#id_date_of_birth", "1960-05-05")
-    admin.click("main form button[type=submit]")
+    admin.click("main form[method=get] button[type=submit]")
+    admin.fill("#id_requester", "Testa Fictief zelf, identiteitskaart gezien")
+    admin.fill("#id_reason", "inzageverzoek (AVG art. 15)")
+    admin.click("main form[method=post] button[type=submit]")
+    admin.wait_for_url(re.compile(r".*/signals/subjects/requests/\d+/$"))
+    request_url = admin.url
+    assert "E2E-ZORG verward" in admin.inner_text("main")  # the review shows everything
+    admin.click("main form[method=post] button[type=submit]")
+    admin.wait_for_url(request_url)
     admin.click("a[href$='export.html']")
     document = admin.inner_text("main")
     assert "Testa Fictief" in document and "E2E-ZORG verward" in document
     assert "hulpverlener" in document  # the worker's view is in the access log
+    admin.goto(request_url)
     with admin.expect_download() as download_info:
-        admin.goto(f"{url}/signals/subjects/")
-        admin.fill("#id_name", "Testa Fictief")
-        admin.fill("#id_date_of_birth", "1960-05-05")
-        admin.click("main form button[type=submit]")
         admin.click("a[href$='export.json']")
     exported = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
-    assert exported["identity"]["name"] == "Testa Fictief"
+    assert exported["persons"][0]["identity"]["name"] == "Testa Fictief"
     assert any(e["actor_username"] == "hulpverlener" for e in exported["access_log"])

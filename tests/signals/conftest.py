@@ -15,7 +15,15 @@ from django.utils import timezone
 from wijkregie.core import roles
 from wijkregie.core.models import Municipality, User
 from wijkregie.signals import crypto
-from wijkregie.signals.models import Attachment, Case, Category, Signal, SubjectGroup
+from wijkregie.signals.models import (
+    AccessRequestStatus,
+    Attachment,
+    Case,
+    Category,
+    Signal,
+    SubjectAccessRequest,
+    SubjectGroup,
+)
 from wijkregie.signals.services import PersonInput, find_or_create_subjects
 
 ROLES = sorted(roles.ROLE_PERMISSIONS)
@@ -31,6 +39,7 @@ class Target:
     person_name: str
     subject_ref: str
     municipality: Municipality
+    access_request: SubjectAccessRequest  # released, about the target's person
 
 
 @dataclass
@@ -43,7 +52,7 @@ def _target(org_key: str, municipality: Municipality, category: str, orgs: dict,
             participants: list[str], label: str, director: User) -> Target:
     org = orgs[f"{org_key}:{municipality.code}"] if org_key != "politie-A" else orgs["politie-A"]
     name = f"Matrix Persoon {label}"
-    subject = find_or_create_subjects(municipality=municipality,
+    subject = find_or_create_subjects(municipality=municipality, organisation=org,
                                       persons=[PersonInput(name=name, date_of_birth=BIRTH)])[0]
     # A point where the demo has signals, so the target also appears on the map.
     x, y = Signal.objects.filter(municipality=municipality, x_rd__isnull=False).values_list(
@@ -64,7 +73,12 @@ def _target(org_key: str, municipality: Municipality, category: str, orgs: dict,
     case.participants.set([orgs[p] if p == "politie-A" else orgs[f"{p}:{municipality.code}"]
                            for p in participants])
     case.signals.add(signal)
-    return Target(signal, case, attachment, group, name, subject.ref, municipality)
+    access_request = SubjectAccessRequest.objects.create(
+        municipality=municipality, subject_refs=[subject.ref], reason="matrix",
+        requester=crypto.encrypt_bytes(b"matrix"), received_on=timezone.localdate(),
+        status=AccessRequestStatus.RELEASED, answered_at=timezone.now())
+    return Target(signal, case, attachment, group, name, subject.ref, municipality,
+                  access_request)
 
 
 @pytest.fixture

@@ -30,11 +30,13 @@ from wijkregie.core import roles
 from wijkregie.core.models import Municipality, Organisation, User
 from wijkregie.signals import crypto
 from wijkregie.signals.models import (
+    AccessRequestStatus,
     Attachment,
     Case,
     Category,
     Covenant,
     Signal,
+    SubjectAccessRequest,
     SubjectGroup,
 )
 from wijkregie.signals.services import PersonInput, find_or_create_subjects
@@ -58,6 +60,7 @@ class Target:
     municipality: Municipality
     account: User  # a user account in the target's municipality (admin pages)
     covenant: Covenant
+    access_request: SubjectAccessRequest  # released, about the target's person
 
 
 @dataclass
@@ -71,7 +74,7 @@ class MatrixWorld:
 def _target(key: str, *, municipality: Municipality, registrant: Organisation,
             category: str, case_lead: Organisation, director: User) -> Target:
     name = f"Matrix Persoon {key}"
-    subject = find_or_create_subjects(municipality=municipality,
+    subject = find_or_create_subjects(municipality=municipality, organisation=registrant,
                                       persons=[PersonInput(name=name, date_of_birth=BIRTH)])[0]
     # A point where the demo has signals, so the target also appears on the map.
     x, y = Signal.objects.filter(municipality=municipality, x_rd__isnull=False).values_list(
@@ -92,8 +95,12 @@ def _target(key: str, *, municipality: Municipality, registrant: Organisation,
     case.signals.add(signal)
     account = User.objects.create(username=f"matrix-account-{key}", organisation=registrant,
                                   municipality=municipality)
+    access_request = SubjectAccessRequest.objects.create(
+        municipality=municipality, subject_refs=[subject.ref], reason="matrix",
+        requester=crypto.encrypt_bytes(b"matrix"), received_on=timezone.localdate(),
+        status=AccessRequestStatus.RELEASED, answered_at=timezone.now())
     return Target(key, signal, case, attachment, group, name, subject.ref, municipality,
-                  account, Covenant.objects.get(municipality=municipality))
+                  account, Covenant.objects.get(municipality=municipality), access_request)
 
 
 def build_matrix_world(demo) -> MatrixWorld:  # type: ignore[no-untyped-def]

@@ -20,9 +20,14 @@ PERSON = PersonInput(name="Jantje Geheimnaam", date_of_birth=date(1971, 3, 14),
                      address="Verstopstraat 12", bsn="111222333")
 
 
+def _find(user: User, person: PersonInput) -> Subject:
+    return find_or_create_subjects(municipality=user.municipality,
+                                   organisation=user.organisation, persons=[person])[0]
+
+
 def test_identity_fields_not_in_the_raw_row(demo):
-    municipality = User.objects.get(username="agent").municipality
-    subject = find_or_create_subjects(municipality=municipality, persons=[PERSON])[0]
+    agent = User.objects.get(username="agent")
+    subject = _find(agent, PERSON)
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM signals_subject WHERE id = %s", [subject.pk])
         row = cursor.fetchone()
@@ -34,15 +39,15 @@ def test_identity_fields_not_in_the_raw_row(demo):
 
 
 def test_duplicates_found_by_keyed_hash_of_normalised_identity(demo):
-    municipality = User.objects.get(username="agent").municipality
-    first = find_or_create_subjects(municipality=municipality, persons=[PERSON])[0]
-    again = find_or_create_subjects(municipality=municipality, persons=[PersonInput(
-        name="  jantje GEHEIMNAAM ", date_of_birth=date(1971, 3, 14))])[0]
-    by_bsn = find_or_create_subjects(municipality=municipality, persons=[PersonInput(
-        name="J. Geheimnaam", bsn="111 222 333")])[0]
+    agent = User.objects.get(username="agent")
+    first = _find(agent, PERSON)
+    again = _find(agent, PersonInput(
+        name="  jantje GEHEIMNAAM ", date_of_birth=date(1971, 3, 14)))
+    by_bsn = _find(agent, PersonInput(
+        name="J. Geheimnaam", bsn="111 222 333"))
     assert first.pk == again.pk == by_bsn.pk
-    other = find_or_create_subjects(municipality=municipality, persons=[PersonInput(
-        name="Jantje Geheimnaam", date_of_birth=date(1972, 3, 14))])[0]
+    other = _find(agent, PersonInput(
+        name="Jantje Geheimnaam", date_of_birth=date(1972, 3, 14)))
     assert other.pk != first.pk
 
 
@@ -52,8 +57,8 @@ def test_bsn_elfproef():
 
 
 def test_key_rotation_reencrypts_with_the_new_key(demo, monkeypatch):
-    municipality = User.objects.get(username="agent").municipality
-    subject = find_or_create_subjects(municipality=municipality, persons=[PERSON])[0]
+    agent = User.objects.get(username="agent")
+    subject = _find(agent, PERSON)
     from django.conf import settings
 
     new_key = Fernet.generate_key().decode()

@@ -111,3 +111,26 @@ def test_an_organisation_that_left_the_covenant_sees_nothing_despite_its_rules(d
     assert not selectors.signals_for(agent).exists()
     other = User.objects.get(username="hulpverlener")  # still a participant
     assert selectors.signals_for(other).exists()
+
+
+def test_an_organisation_that_left_the_covenant_no_longer_opens_its_cases(demo, login):
+    """Participation in a case ends with covenant membership: not the list, not the
+    page (title, purpose, history), not the API of any case action."""
+    from wijkregie.signals.models import Case, Covenant
+
+    case = Case.objects.filter(participants__name__startswith="Politie").first()
+    agent = login("agent")
+    assert agent.get(f"/signals/cases/{case.pk}/").status_code == 200
+    assert case in agent.get("/signals/cases/").context["cases"]
+    user = User.objects.get(username="agent")
+    Covenant.objects.get(municipality=user.municipality).participants.remove(user.organisation)
+    assert case.participants.filter(pk=user.organisation_id).exists()  # still recorded
+    page = agent.get(f"/signals/cases/{case.pk}/")
+    assert page.status_code == 404
+    assert case.title not in page.content.decode() and case.purpose not in page.content.decode()
+    assert list(agent.get("/signals/cases/").context["cases"]) == []
+    assert agent.post(f"/signals/cases/{case.pk}/bundle/",
+                      {"signal_ids": "1"}).status_code == 404
+    assert not selectors.cases_for(User.objects.get(username="agent")).exists()
+    # The organisation that leads the case keeps it while it takes part.
+    assert login("casusregisseur").get(f"/signals/cases/{case.pk}/").status_code == 200

@@ -14,7 +14,7 @@ import hashlib
 import json
 import random
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -230,6 +230,19 @@ def _head_break(lane: int, head: AuditChainHead | None, count: int,
     return None
 
 
+# Checks of tables that index audit events (such as the person index of signals), run
+# by verify_chain once the lanes verify. Each returns the first break it finds or None.
+IndexCheck = Callable[[], "ChainBreak | None"]
+_index_checks: list[IndexCheck] = []
+
+
+def register_index_check(check: IndexCheck) -> None:
+    """Have ``verify_chain`` (and ``wijkregie audit verify``) also check an index whose
+    rows are fixed by the hashed events, so that deleting or editing one is detected."""
+    if check not in _index_checks:
+        _index_checks.append(check)
+
+
 def verify_chain() -> ChainReport:
     """Walk every lane from its first event and report the first broken link.
 
@@ -238,7 +251,7 @@ def verify_chain() -> ChainReport:
     removal of a lane's newest rows (its chain head records more than is there, also
     when the whole lane is gone). Lanes are walked in order, including lanes no longer
     written to after ``AUDIT_LANES`` was lowered; the report names the first break of
-    the lowest broken lane.
+    the lowest broken lane. Then the registered index checks run.
     """
     heads = {head.id: head for head in AuditChainHead.objects.all()}
     lanes = sorted(set(heads) | set(AuditEvent.objects.values_list("lane", flat=True)
@@ -251,4 +264,8 @@ def verify_chain() -> ChainReport:
         if brk is not None:
             return ChainReport(checked, brk, intact)
         intact[lane] = (count, last_hash)
+    for check in _index_checks:
+        brk = check()
+        if brk is not None:
+            return ChainReport(checked, brk, intact)
     return ChainReport(checked, None, intact)

@@ -148,7 +148,11 @@ class SignalListCreate(APIView):
         return Response({"count": total, "results": [_row_out(row) for row in rows]})
 
     @extend_schema(request=SignalInSerializer, responses={201: SignalOutSerializer},
-                   summary="Register a signal")
+                   summary="Register a signal",
+                   description="Persons are matched only with persons your organisation "
+                               "registered before; a new person gets a new pseudonym of "
+                               "your organisation. Whether other partners know the person "
+                               "is never disclosed (ADR 0025).")
     def post(self, request: Request) -> Response:
         serializer = SignalInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -171,7 +175,9 @@ class SignalDetail(APIView):
             raise exceptions.PermissionDenied() from exc
         data = SignalOutSerializer(signal).data
         identities = selectors.identities(signal.subjects.all())
-        data["persons"] = [{"pseudonym": ref} | identity for ref, identity in identities.items()]
+        data["persons"] = [{"pseudonym": ref} | identity
+                           | {"linked": signal.linked.get(ref, [])}
+                           for ref, identity in identities.items()]
         return Response(data)
 
 

@@ -20,6 +20,7 @@ from wijkregie.core import roles
 from wijkregie.core.models import Municipality, User
 from wijkregie.demo.loader import DEMO_PASSWORD, DemoContext, DemoLogin, demo_cleanup, demo_step
 from wijkregie.signals import crypto, totp
+from wijkregie.signals.linkage import assign_domains
 from wijkregie.signals.models import (
     Case,
     CaseEvent,
@@ -110,6 +111,9 @@ def build_signals(context: DemoContext) -> None:
         signals = _signals(context, municipality, orgs, categories, subjects, groups, count)
         if index == 0:
             _cases(context, municipality, orgs, users["casusregisseur"], signals)
+    # As migrated data: a person whose signals all came from one organisation is in its
+    # linkage domain (ADR 0025); persons shared by several stay without one.
+    assign_domains(Subject, Signal)
 
 
 def _categories() -> dict[str, Category]:

@@ -102,6 +102,18 @@ class PersonSearchForm(forms.Form):
         return data
 
 
+class AccessRequestForm(forms.Form):
+    requester = forms.CharField(
+        label=_("Requested by"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Who asked (the person or a representative) and how their identity "
+                    "was checked. Stored encrypted."))
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    # ISO format: a date input shows its initial value (today) only in that form.
+    received_on = forms.DateField(label=_("Received on"),
+                                  widget=forms.DateInput(format="%Y-%m-%d",
+                                                         attrs={"type": "date"}))
+
+
 class CaseForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     purpose = forms.CharField(label=_("Purpose"), max_length=300)

@@ -78,9 +78,24 @@ class CovenantRule(models.Model):
 
 
 class Subject(models.Model):
-    """A person, pseudonymised: identity fields only as ciphertext, matched by keyed hash."""
+    """A person, pseudonymised: identity fields only as ciphertext, matched by keyed hash.
+
+    A pseudonym belongs to one linkage domain: the organisation whose registrations it
+    links (ADR 0025). A registration matches only persons of its own organisation's
+    domain, so it never hands over another partner's pseudonym or identity. Within a
+    domain one person is one row, enforced by the database: one per BSN hash, and one
+    per name-and-birth-date hash among persons recorded without BSN. Persons recorded
+    before domains existed, and those whose signals came from several organisations,
+    have no domain; new registrations never match them.
+    """
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    domain = models.ForeignKey(
+        # An organisation removed: its persons are no longer matched by anyone.
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("linkage domain"),
+        help_text=_("The organisation whose registrations this pseudonym links; empty for "
+                    "persons recorded before linkage domains."))
     ref = models.CharField(_("pseudonym"), max_length=20, unique=True)
     identity = models.BinaryField(_("identity (encrypted)"))
     match_hash = models.CharField(max_length=64, db_index=True)
@@ -89,6 +104,14 @@ class Subject(models.Model):
 
     class Meta:
         ordering = ["ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "domain", "bsn_hash"],
+                                    condition=~models.Q(bsn_hash=""),
+                                    name="subject_one_per_bsn_in_domain"),
+            models.UniqueConstraint(fields=["municipality", "domain", "match_hash"],
+                                    condition=models.Q(bsn_hash=""),
+                                    name="subject_one_per_identity_in_domain"),
+        ]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
 
@@ -305,3 +328,40 @@ class TotpDevice(models.Model):
 
     def __str__(self) -> str:
         return f"TOTP for user {self.user_id}"
+
+
+class AccessRequestStatus(models.TextChoices):
+    IN_REVIEW = "in_review", _("in review")
+    RELEASED = "released", _("released")
+
+
+class SubjectAccessRequest(models.Model):
+    """A data subject's access request (AVG art. 15): who asked, why, when it came in,
+    who reviewed it and when it was answered. The export is released only after review,
+    because police data under the Wpg may have to be withheld; each withheld item keeps
+    the reviewer's reason. ``requester`` (who asked, how their identity was checked) is
+    encrypted like identity fields."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    subject_refs = models.JSONField(_("pseudonyms"), default=list)
+    requester = models.BinaryField(_("requester (encrypted)"))
+    reason = models.CharField(_("reason"), max_length=300)
+    received_on = models.DateField(_("received on"))
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    registered_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(_("status"), max_length=12, choices=AccessRequestStatus.choices,
+                              default=AccessRequestStatus.IN_REVIEW)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # [{"item": "signal:12" | "attachment:3" | "case:4", "reason": "..."}]
+    withheld = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-registered_at", "-id"]
+        verbose_name = _("subject access request")
+        verbose_name_plural = _("subject access requests")
+
+    def __str__(self) -> str:
+        return f"AR-{self.pk}"

@@ -1,6 +1,11 @@
 """Retention: remove expired signals, persons without remaining signals, and closed
 cases past their term. Only metadata of each deletion is logged, never content.
 
+An expired signal that belongs to a case not yet closed is not deleted: the purge
+reports it as held, with its cases and their directors, and leaves it for the case
+director to decide (close the case, after which the next purge removes it). Its persons
+stay with it.
+
 Attachment files go with their rows (``models._delete_attachment_file``, after commit).
 """
 
@@ -33,11 +38,17 @@ class PurgeReport:
     signals: list[dict] = field(default_factory=list)
     subjects: list[dict] = field(default_factory=list)
     cases: list[dict] = field(default_factory=list)
+    held: list[dict] = field(default_factory=list)  # expired, but in a case still open
 
     def summary(self) -> str:
         verb = "deleted" if self.applied else "would delete (dry run)"
-        return (f"{verb}: {len(self.signals)} signals, {len(self.subjects)} persons, "
+        text = (f"{verb}: {len(self.signals)} signals, {len(self.subjects)} persons, "
                 f"{len(self.cases)} closed cases")
+        if self.held:
+            cases = sorted({c for row in self.held for c in row["cases"]})
+            text += (f"; kept {len(self.held)} expired signals of open cases "
+                     f"{', '.join(f'C-{c}' for c in cases)} for their case directors to decide")
+        return text
 
 
 def _expired(now: datetime) -> Q:
@@ -51,6 +62,26 @@ def _expired(now: datetime) -> Q:
 def expired_signals(now: datetime) -> QuerySet[Signal]:
     """Signals whose category's retention period has passed since the date observed."""
     return Signal.objects.filter(_expired(now))
+
+
+def _in_open_case() -> Q:
+    return Q(pk__in=Case.signals.through.objects.exclude(case__status=CaseStatus.CLOSED)
+             .values("signal_id"))
+
+
+def held_signals(now: datetime) -> QuerySet[Signal]:
+    """Expired signals kept because a case that is not closed holds them."""
+    return expired_signals(now).filter(_in_open_case())
+
+
+def expired_among(signal_ids: list[int], now: datetime | None = None) -> set[int]:
+    """Which of these signals have passed their retention term (for a case page)."""
+    return set(expired_signals(now or timezone.now()).filter(pk__in=signal_ids)
+               .values_list("pk", flat=True))
+
+
+def _deletable(now: datetime) -> Q:
+    return _expired(now) & ~_in_open_case()
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
@@ -67,8 +98,8 @@ def purge(*, apply: bool = False, now: datetime | None = None) -> PurgeReport:
     now = now or timezone.now()
     report = PurgeReport(applied=apply)
     with transaction.atomic():
-        signals = list(expired_signals(now).values("pk", "municipality_id", "category__key",
-                                                   "observed_on"))
+        signals = list(Signal.objects.filter(_deletable(now)).values(
+            "pk", "municipality_id", "category__key", "observed_on"))
         report.signals = [{"id": s["pk"], "municipality": s["municipality_id"],
                            "category": s["category__key"],
                            "observed_on": s["observed_on"].isoformat()} for s in signals]
@@ -77,8 +108,9 @@ def purge(*, apply: bool = False, now: datetime | None = None) -> PurgeReport:
                      .values("pk", "municipality_id", "closed_at"))
         report.cases = [{"id": c["pk"], "municipality": c["municipality_id"],
                          "closed_at": c["closed_at"].isoformat()} for c in cases]
-        # Persons with no signal outside the expired ones: a subquery, not a list of ids.
-        kept = Signal.objects.exclude(_expired(now)).filter(subjects=OuterRef("pk"))
+        report.held = _held_rows(now)
+        # Persons with no signal outside the deleted ones: a subquery, not a list of ids.
+        kept = Signal.objects.exclude(_deletable(now)).filter(subjects=OuterRef("pk"))
         orphans = Subject.objects.filter(~Exists(kept)).values("pk", "ref", "municipality_id")
         report.subjects = [{"id": s["pk"], "pseudonym": s["ref"],
                             "municipality": s["municipality_id"]} for s in orphans]
@@ -94,4 +126,24 @@ def purge(*, apply: bool = False, now: datetime | None = None) -> PurgeReport:
                     audit.record(AuditAction.DELETE, object_type=kind, object_id=row["id"],
                                  purpose="retention", detail=row)
                     log.info("retention deleted %s %s", kind, row["id"])
+            for row in report.held:
+                log.warning("retention kept expired signal %s: open case(s) %s", row["id"],
+                            row["cases"])
     return report
+
+
+def _held_rows(now: datetime) -> list[dict]:
+    links = (Case.signals.through.objects
+             .filter(signal__in=held_signals(now)).exclude(case__status=CaseStatus.CLOSED)
+             .values_list("signal_id", "case_id", "case__director__username"))
+    cases: dict[int, list[int]] = {}
+    directors: dict[int, set[str]] = {}
+    for signal_id, case_id, director in links:
+        cases.setdefault(signal_id, []).append(case_id)
+        directors.setdefault(signal_id, set()).add(director)
+    rows = held_signals(now).values("pk", "municipality_id", "category__key", "observed_on")
+    return [{"id": s["pk"], "municipality": s["municipality_id"],
+             "category": s["category__key"], "observed_on": s["observed_on"].isoformat(),
+             "cases": sorted(cases.get(s["pk"], [])),
+             "case_directors": sorted(directors.get(s["pk"], set()))}
+            for s in rows.order_by("pk")]

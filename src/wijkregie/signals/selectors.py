@@ -5,8 +5,9 @@ Rules (docs/analysts/covenant.md):
 - personal data only for roles holding ``signals.view_personal_signals``, within the
   user's own municipality, and only signals of categories the covenant shares with the
   user's organisation (which must take part in the covenant);
-- a case is seen by its director and by users of its lead or participating organisations;
-  inside a case the covenant still decides which signals are shown;
+- a case is seen by its director and by users of its lead or participating organisations,
+  while their organisation takes part in the covenant; inside a case the covenant still
+  decides which signals are shown;
 - everyone else sees aggregates only (``feeds.py``, minimum counts).
 
 Every read that shows personal data writes exactly one audit event with its purpose.
@@ -14,6 +15,7 @@ Every read that shows personal data writes exactly one audit event with its purp
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -28,7 +30,9 @@ from wijkregie.core import audit
 from wijkregie.core.models import AuditAction, AuditEvent, AuditOutcome, Municipality, User
 from wijkregie.core.scoping import get_scoped_or_404, is_programme_viewer
 from wijkregie.signals import crypto
+from wijkregie.signals.access_index import INDEX_KEY
 from wijkregie.signals.models import (
+    AccessRequestStatus,
     Attachment,
     Case,
     CaseEvent,
@@ -37,6 +41,7 @@ from wijkregie.signals.models import (
     Signal,
     Subject,
     SubjectAccess,
+    SubjectAccessRequest,
     SubjectGroup,
 )
 
@@ -91,8 +96,35 @@ def signals_for(user: User) -> QuerySet[Signal]:
                                  category_id__in=list(purposes))
 
 
+def takes_part_in_covenant(user: User) -> bool:
+    """Whether the user's organisation takes part in its municipality's covenant now.
+
+    Taking part in a case rests on it: an organisation that leaves the covenant no
+    longer opens the cases it took part in or led (title, purpose, history)."""
+    if not may_see_personal_data(user):
+        return False
+    cached = getattr(user, "_in_covenant", None)
+    if cached is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_TAKES_PART, [user.municipality_id, user.organisation_id])
+            cached = cursor.fetchone() is not None
+        user._in_covenant = cached  # type: ignore[attr-defined]  # per request
+    return cached
+
+
+def _takes_part_sql() -> str:
+    participants = Covenant.participants.through._meta
+    return (f"SELECT 1 FROM {participants.db_table} p "
+            f"JOIN {Covenant._meta.db_table} c ON c.id = p.covenant_id "
+            f"WHERE c.municipality_id = %s AND p.organisation_id = %s")
+
+
+_TAKES_PART = _takes_part_sql()
+
+
 def cases_for(user: User) -> QuerySet[Case]:
-    if not (may_see_personal_data(user) and user.has_perm("signals.view_case")):
+    if not (may_see_personal_data(user) and user.has_perm("signals.view_case")
+            and takes_part_in_covenant(user)):
         return Case.objects.none()
     return Case.objects.filter(municipality_id=user.municipality_id).filter(
         Q(director=user) | Q(lead_organisation_id=user.organisation_id)
@@ -139,12 +171,17 @@ def _subject_refs(signals: Iterable[Signal]) -> list[str]:
 def audit_read(action: str, *, user: User, request: HttpRequest | None, purpose: str,
                object_type: str = "", object_id: Any = None, subject_refs: list[str],
                detail: dict[str, Any] | None = None) -> AuditEvent:
-    """One audit event for one read of personal data, and its person index rows."""
+    """One audit event for one read of personal data, and its person index rows.
+
+    The event's hashed content lists the persons (``detail["subject_index"]``), so the
+    chain covers the index: ``audit verify`` fails when a row is deleted, edited or
+    added (``access_index.verify_subject_index``)."""
+    subject_refs = sorted(set(subject_refs))
     with transaction.atomic():
         event = audit.record(action, actor=user, request=request, object_type=object_type,
                              object_id=object_id, purpose=purpose[:200],
                              subject_ref=subject_refs[0] if len(subject_refs) == 1 else "",
-                             detail=detail or {})
+                             detail=(detail or {}) | {INDEX_KEY: subject_refs})
         _index_subjects(event.seq, subject_refs)
     return event
 
@@ -173,6 +210,12 @@ def require_personal(user: User, request: HttpRequest | None, what: str,
     if not (user.is_authenticated and user.municipality_id and user.organisation_id
             and user.has_perm(perm)):
         deny(user, request, what)
+
+
+def _all_purposes(user: User) -> str:
+    """The user's covenant purposes: for a read that showed no signal (a miss, a list
+    of cases or groups), which is still done under the covenant."""
+    return "; ".join(sorted(set(covenant_purposes(user).values())))
 
 
 def _purpose_of(user: User, signals: Iterable[Signal]) -> str:
@@ -304,22 +347,58 @@ def search_signals(user: User, *, request: HttpRequest | None = None, name: str 
     queryset = queryset.distinct()
     total = queryset.count()
     hits = list(_with_relations(queryset)[:limit])
-    if hits:
-        audit_read(AuditAction.SEARCH, user=user, request=request,
-                   purpose=_purpose_of(user, hits), object_type="signals.signal",
-                   subject_refs=_subject_refs(hits),
-                   detail={"signals": [s.pk for s in hits]})
+    # A search by identity is itself a use of personal data: audited with or without
+    # hits (how it searched, never the identity searched for).
+    audit_read(AuditAction.SEARCH, user=user, request=request,
+               purpose=_purpose_of(user, hits) or _all_purposes(user),
+               object_type="signals.signal", subject_refs=_subject_refs(hits),
+               detail={"signals": [s.pk for s in hits], "hits": total,
+                       "by": "bsn" if bsn else "name" if name else "text"})
     return hits, total
 
 
 def get_signal(user: User, pk: int, *, request: HttpRequest | None = None) -> Signal:
+    """One visible signal; ``signal.linked`` maps each of its persons' pseudonyms to the
+    pseudonyms of the same person in other linkage domains that the user may also see
+    (ADR 0025). One view event covers the persons and their shown links."""
     require_personal(user, request, "signals.signal")
     signal = get_scoped_or_404(_with_relations(signals_for(user)), user=user, request=request,
                                pk=pk)
+    signal.linked = linked_subjects(user, list(signal.subjects.all()))  # type: ignore[attr-defined]
+    shown = set(_subject_refs([signal])) | {ref for refs in signal.linked.values()  # type: ignore[attr-defined]
+                                            for ref in refs}
     audit_read(AuditAction.VIEW, user=user, request=request,
                purpose=_purpose_of(user, [signal]), object_type="signals.signal",
-               object_id=signal.pk, subject_refs=_subject_refs([signal]))
+               object_id=signal.pk, subject_refs=sorted(shown))
     return signal
+
+
+def linked_subjects(user: User, subjects: list[Subject]) -> dict[str, list[str]]:
+    """Pseudonym → pseudonyms of the same person recorded in other linkage domains, only
+    among persons the user may see anyway: the link is shown to a role that sees both
+    sides and to nobody else (ADR 0025).
+
+    Same person: the same BSN hash, or the same name-and-birth-date hash where a date of
+    birth was recorded (a name alone is not enough to say two records are one person).
+    """
+    if not subjects:
+        return {}
+    bsn_hashes = {s.bsn_hash for s in subjects if s.bsn_hash}
+    match_hashes = {s.match_hash for s in subjects}
+    candidates = list(subjects_for(user).filter(Q(bsn_hash__in=bsn_hashes)
+                                                | Q(match_hash__in=match_hashes))
+                      .exclude(pk__in=[s.pk for s in subjects]))
+    born = {s.pk: bool(crypto.decrypt_identity(s.identity).get("date_of_birth"))
+            for s in [*subjects, *candidates]}
+    linked: dict[str, list[str]] = {}
+    for subject in subjects:
+        refs = sorted(c.ref for c in candidates
+                      if (subject.bsn_hash and c.bsn_hash == subject.bsn_hash)
+                      or (c.match_hash == subject.match_hash and born[c.pk]
+                          and born[subject.pk]))
+        if refs:
+            linked[subject.ref] = refs
+    return linked
 
 
 def read_attachment(user: User, signal_pk: int, pk: int, *,
@@ -352,9 +431,14 @@ def export_signals(user: User, *, request: HttpRequest | None = None,
     return rows
 
 
+MAP_MARKERS = 200
+
+
 def map_markers(user: User, *, request: HttpRequest | None = None,
-                filters: SignalFilters | None = None, limit: int = 2000) -> list[Signal]:
-    """Person-level map markers: only visible signals with a point; audited as a list."""
+                filters: SignalFilters | None = None,
+                limit: int = MAP_MARKERS) -> list[Signal]:
+    """Person-level map markers: only visible signals with a point; audited as a list.
+    The page shows every marker returned, so the event records exactly what is shown."""
     if not may_see_personal_data(user):
         return []
     queryset = _filtered(signals_for(user), filters or SignalFilters()).filter(
@@ -376,9 +460,13 @@ def identities(subjects: Iterable[Subject]) -> dict[str, dict[str, str]]:
 # --- groups ----------------------------------------------------------------------------
 
 def list_groups(user: User, *, request: HttpRequest | None = None) -> list[SubjectGroup]:
-    """Group names and sizes: no person is shown, so no read event."""
+    """Group names and sizes; one list event (the names describe groups of persons)."""
     require_personal(user, request, "signals.subjectgroup")
-    return list(groups_for(user).annotate(member_count=Count("members")))
+    groups = list(groups_for(user).annotate(member_count=Count("members")))
+    audit_read(AuditAction.LIST, user=user, request=request, purpose=_all_purposes(user),
+               object_type="signals.subjectgroup", subject_refs=[],
+               detail={"groups": [g.pk for g in groups]})
+    return groups
 
 
 def subjects_purpose(user: User, subjects: Iterable[Subject]) -> str:
@@ -407,8 +495,14 @@ def get_group(user: User, pk: int, *, request: HttpRequest | None = None,
 # --- cases ---------------------------------------------------------------------------
 
 def list_cases(user: User, *, request: HttpRequest | None = None) -> list[Case]:
+    """The cases the user takes part in; one list event with their ids and purposes."""
     require_personal(user, request, "signals.case", "signals.view_case")
-    return list(cases_for(user).select_related("lead_organisation", "director"))
+    cases = list(cases_for(user).select_related("lead_organisation", "director"))
+    audit_read(AuditAction.LIST, user=user, request=request,
+               purpose="; ".join(sorted({c.purpose for c in cases})) or _all_purposes(user),
+               object_type="signals.case", subject_refs=[],
+               detail={"cases": [c.pk for c in cases]})
+    return cases
 
 
 def get_case(user: User, pk: int, *, request: HttpRequest | None = None,
@@ -455,46 +549,153 @@ def find_subjects(user: User, *, request: HttpRequest | None, name: str,
     require_personal(user, request, "signals.subject", "signals.export_subject")
     queryset = subjects_for_export(user)
     if bsn:
-        return list(queryset.filter(bsn_hash=crypto.bsn_hash(bsn)))
-    return list(queryset.filter(match_hash=crypto.person_match_hash(name, date_of_birth)))
+        found = list(queryset.filter(bsn_hash=crypto.bsn_hash(bsn)))
+    else:
+        found = list(queryset.filter(match_hash=crypto.person_match_hash(name,
+                                                                         date_of_birth)))
+    # Audited with or without a hit: looking a person up is a use of personal data.
+    audit_read(AuditAction.SEARCH, user=user, request=request,
+               purpose=SUBJECT_EXPORT_PURPOSE, object_type="signals.subject",
+               subject_refs=[s.ref for s in found],
+               detail={"hits": len(found), "by": "bsn" if bsn else "name"})
+    return found
 
 
-def access_log(subject_ref: str) -> QuerySet[AuditEvent]:
-    seqs = SubjectAccess.objects.filter(subject_ref=subject_ref).values("event_seq")
-    return AuditEvent.objects.filter(Q(seq__in=seqs) | Q(subject_ref=subject_ref)
+def access_log(subject_refs: list[str]) -> QuerySet[AuditEvent]:
+    """Every recorded access to these pseudonyms: the person index and the events
+    naming one of them."""
+    seqs = SubjectAccess.objects.filter(subject_ref__in=subject_refs).values("event_seq")
+    return AuditEvent.objects.filter(Q(seq__in=seqs) | Q(subject_ref__in=subject_refs)
                                      ).order_by("seq")
 
 
-def subject_access_export(user: User, ref: str, *,
-                          request: HttpRequest | None = None) -> dict[str, Any]:
-    """Everything held about one person (all categories: the controller answers a legal
-    right), with every recorded access to it. Written as one export event."""
-    require_personal(user, request, "signals.subject", "signals.export_subject")
-    subject = get_scoped_or_404(subjects_for_export(user), user=user, request=request, ref=ref,
-                                purpose=SUBJECT_EXPORT_PURPOSE)
-    signals = list(_with_relations(subject.signals.all()))
+def access_requests_for(user: User) -> QuerySet[SubjectAccessRequest]:
+    if not (user.is_authenticated and user.has_perm("signals.export_subject")
+            and user.municipality_id):
+        return SubjectAccessRequest.objects.none()
+    return SubjectAccessRequest.objects.filter(municipality_id=user.municipality_id)
+
+
+def get_access_request(user: User, pk: int, *,
+                       request: HttpRequest | None = None) -> SubjectAccessRequest:
+    require_personal(user, request, "signals.subjectaccessrequest", "signals.export_subject")
+    return get_scoped_or_404(access_requests_for(user).select_related(
+        "registered_by", "reviewed_by"), user=user, request=request, pk=pk,
+        purpose=SUBJECT_EXPORT_PURPOSE)
+
+
+def requester_of(access_request: SubjectAccessRequest) -> str:
+    return crypto.decrypt_bytes(access_request.requester).decode()
+
+
+def _subject_document(subjects: list[Subject], *, content: bool = True) -> dict[str, Any]:
+    """Everything held about one person under its pseudonyms (all categories: the
+    controller answers a legal right): identity, groups, signals with their attachments
+    (content included), cases with their history, and every recorded access."""
+    refs = [s.ref for s in subjects]
+    signals = list(_with_relations(Signal.objects.filter(subjects__in=subjects).distinct())
+                   .prefetch_related("attachments", "subjects"))
     cases = list(Case.objects.filter(signals__in=signals).distinct()
-                 .select_related("lead_organisation"))
-    log = list(access_log(subject.ref).values(
+                 .select_related("lead_organisation")
+                 .prefetch_related("history__actor__organisation"))
+    log = list(access_log(refs).values(
         "seq", "created_at", "actor_username", "organisation__name", "action", "purpose",
         "outcome", "object_type", "object_id"))
-    document = {
-        "pseudonym": subject.ref,
-        "identity": crypto.decrypt_identity(subject.identity),
-        "groups": [g.name for g in subject.groups.all()],
+    return {
+        "persons": [{"pseudonym": s.ref, "identity": crypto.decrypt_identity(s.identity),
+                     "groups": [g.name for g in s.groups.all()]} for s in subjects],
         "signals": [{
-            "id": s.pk, "category": s.category.name, "pillar": s.pillar,
-            "observed_on": s.observed_on.isoformat(), "description": s.description,
-            "reliability": s.reliability, "sensitivity": s.sensitivity,
-            "area": s.area.code if s.area else "", "address": s.address,
-            "registered_by": s.organisation.name,
+            "item": f"signal:{s.pk}", "id": s.pk, "category": s.category.name,
+            "pillar": s.pillar, "observed_on": s.observed_on.isoformat(),
+            "description": s.description, "reliability": s.reliability,
+            "sensitivity": s.sensitivity, "area": s.area.code if s.area else "",
+            "address": s.address, "registered_by": s.organisation.name,
+            "persons": sorted(p.ref for p in s.subjects.all() if p.ref in refs),
+            "attachments": [_attachment_entry(a, content) for a in s.attachments.all()],
         } for s in signals],
-        "cases": [{"id": c.pk, "title": c.title, "purpose": c.purpose, "status": c.status,
-                   "lead_organisation": c.lead_organisation.name} for c in cases],
+        "cases": [{
+            "item": f"case:{c.pk}", "id": c.pk, "title": c.title, "purpose": c.purpose,
+            "status": c.status, "lead_organisation": c.lead_organisation.name,
+            "history": [{"at": e.at.isoformat(), "kind": e.kind,
+                         "from_status": e.from_status, "to_status": e.to_status,
+                         "reason": e.reason,
+                         "by": e.actor.organisation.name
+                         if e.actor and e.actor.organisation else ""}
+                        for e in c.history.all()],
+        } for c in cases],
         "access_log": [entry | {"created_at": entry["created_at"].isoformat()}
                        for entry in log],
     }
+
+
+def _attachment_entry(attachment: Attachment, content: bool) -> dict[str, Any]:
+    entry = {"item": f"attachment:{attachment.pk}", "id": attachment.pk,
+             "name": attachment.original_name, "content_type": attachment.content_type,
+             "size": attachment.size}
+    if content:
+        with attachment.file.open("rb") as handle:
+            entry["content_base64"] = base64.b64encode(
+                crypto.decrypt_bytes(handle.read())).decode()
+    return entry
+
+
+def request_items(access_request: SubjectAccessRequest) -> set[str]:
+    """The items of a request's document a reviewer may withhold: signals, their
+    attachments, cases (with their history)."""
+    document = _subject_document(_request_subjects(access_request), content=False)
+    items = {s["item"] for s in document["signals"]} | {c["item"] for c in document["cases"]}
+    return items | {a["item"] for s in document["signals"] for a in s["attachments"]}
+
+
+def _request_subjects(access_request: SubjectAccessRequest) -> list[Subject]:
+    return list(Subject.objects.filter(municipality_id=access_request.municipality_id,
+                                       ref__in=access_request.subject_refs))
+
+
+def _request_header(access_request: SubjectAccessRequest) -> dict[str, Any]:
+    return {"id": access_request.pk, "reason": access_request.reason,
+            "received_on": access_request.received_on.isoformat(),
+            "answered_at": access_request.answered_at.isoformat()
+            if access_request.answered_at else None}
+
+
+def access_request_draft(user: User, access_request: SubjectAccessRequest, *,
+                         request: HttpRequest | None = None) -> dict[str, Any]:
+    """The whole document, for the reviewer who decides what to withhold; one view
+    event (the reviewer reads everything)."""
+    require_personal(user, request, "signals.subjectaccessrequest", "signals.export_subject")
+    document = _subject_document(_request_subjects(access_request))
+    audit_read(AuditAction.VIEW, user=user, request=request, purpose=SUBJECT_EXPORT_PURPOSE,
+               object_type="signals.subjectaccessrequest", object_id=access_request.pk,
+               subject_refs=access_request.subject_refs, detail={"via": "review"})
+    return document
+
+
+def released_export(user: User, access_request: SubjectAccessRequest, *,
+                    request: HttpRequest | None = None) -> dict[str, Any]:
+    """The released answer: the document without the withheld items. It says that data
+    was withheld and on what grounds, not which items (under the Wpg, naming them could
+    itself disclose police data). One export event."""
+    require_personal(user, request, "signals.subjectaccessrequest", "signals.export_subject")
+    if access_request.status != AccessRequestStatus.RELEASED:
+        deny(user, request, "signals.subjectaccessrequest", "export before release")
+    document = _subject_document(_request_subjects(access_request))
+    withheld = {w["item"] for w in access_request.withheld}
+    withheld_cases = {c["id"] for c in document["cases"] if c["item"] in withheld}
+    document["signals"] = [s | {"attachments": [a for a in s["attachments"]
+                                                if a["item"] not in withheld]}
+                           for s in document["signals"] if s["item"] not in withheld]
+    document["cases"] = [c for c in document["cases"] if c["id"] not in withheld_cases]
+    # Reads of a withheld item would name it: they go with it.
+    kinds = {"signal": "signals.signal", "attachment": "signals.attachment",
+             "case": "signals.case"}
+    hidden_reads = {(kinds[item.split(":")[0]], item.split(":")[1]) for item in withheld}
+    document["access_log"] = [e for e in document["access_log"]
+                              if (e["object_type"], e["object_id"]) not in hidden_reads]
+    document["request"] = _request_header(access_request)
+    document["withheld_grounds"] = sorted({w["reason"] for w in access_request.withheld})
     audit_read(AuditAction.EXPORT, user=user, request=request, purpose=SUBJECT_EXPORT_PURPOSE,
-               object_type="signals.subject", object_id=subject.pk, subject_refs=[subject.ref],
-               detail={"format": "subject_access"})
+               object_type="signals.subjectaccessrequest", object_id=access_request.pk,
+               subject_refs=access_request.subject_refs,
+               detail={"format": "subject_access", "withheld": sorted(withheld)})
     return document

@@ -13,8 +13,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from wijkregie.core.models import AuditAction, Municipality, Organisation, User
 from wijkregie.core.roles import PARTNER_WORKER
 from wijkregie.signals import crypto, selectors
 from wijkregie.signals.models import (
+    AccessRequestStatus,
     Attachment,
     Case,
     CaseEvent,
@@ -37,6 +38,7 @@ from wijkregie.signals.models import (
     Sensitivity,
     Signal,
     Subject,
+    SubjectAccessRequest,
     SubjectGroup,
 )
 from wijkregie.signals.workflow import REASON_REQUIRED, allowed_transitions
@@ -180,41 +182,114 @@ def new_ref() -> str:
     return "P-" + secrets.token_hex(5).upper()
 
 
-def find_or_create_subjects(*, municipality: Municipality,
+# A registration retries its match after losing a race to store the same person.
+MATCH_ATTEMPTS = 3
+
+
+def find_or_create_subjects(*, municipality: Municipality, organisation: Organisation,
                             persons: list[PersonInput]) -> list[Subject]:
-    """Link to known persons by keyed hash (BSN first), else store new pseudonymised ones."""
-    found: list[Subject] = []
-    for person in persons:
-        match_hash = crypto.person_match_hash(person.name, person.date_of_birth)
-        bsn_hash = crypto.bsn_hash(person.bsn)
-        queryset = Subject.objects.filter(municipality=municipality)
-        subject = (queryset.filter(bsn_hash=bsn_hash).first() if bsn_hash else None) or \
-            queryset.filter(match_hash=match_hash).first()
-        if subject is None:
-            subject = Subject.objects.create(
-                municipality=municipality, ref=new_ref(), match_hash=match_hash,
-                bsn_hash=bsn_hash, identity=crypto.encrypt_identity({
-                    "name": person.name.strip(),
-                    "date_of_birth": person.date_of_birth.isoformat()
-                    if person.date_of_birth else "",
-                    "address": person.address.strip(), "bsn": crypto.normalise_bsn(person.bsn),
-                }))
-        elif bsn_hash and not subject.bsn_hash:
-            subject.bsn_hash = bsn_hash
-            subject.save(update_fields=["bsn_hash"])
-        found.append(subject)
-    return found
+    """The persons of one registration, within the registering organisation's linkage
+    domain (ADR 0025): a known person of that domain by keyed hash (BSN first), else a
+    new pseudonymised one. Persons other partners recorded are never matched, so the
+    registrant learns nothing it could not already see; those who may see both records
+    find them linked by keyed hash (``selectors.linked_subjects``)."""
+    # In one fixed order (by keyed hash): two registrations naming the same persons
+    # then wait for each other's inserts in the same order and cannot deadlock.
+    order = sorted(range(len(persons)), key=lambda i: _person_key(persons[i]))
+    found: dict[int, Subject] = {}
+    for index in order:
+        found[index] = _subject_in_domain(municipality, organisation, persons[index])
+    return [found[index] for index in range(len(persons))]
+
+
+def _person_key(person: PersonInput) -> tuple[str, str]:
+    return crypto.bsn_hash(person.bsn), crypto.person_match_hash(person.name,
+                                                                 person.date_of_birth)
+
+
+def _subject_in_domain(municipality: Municipality, organisation: Organisation,
+                       person: PersonInput) -> Subject:
+    """Get or create, safe under concurrency: the database's unique constraints decide
+    which of two simultaneous registrations stores the person; the other one's insert
+    fails (in a savepoint, so its transaction goes on) and it links to the stored row."""
+    match_hash = crypto.person_match_hash(person.name, person.date_of_birth)
+    bsn_hash = crypto.bsn_hash(person.bsn)
+    domain = Subject.objects.filter(municipality=municipality, domain=organisation)
+    for attempt in range(1, MATCH_ATTEMPTS + 1):
+        subject = _match_in_domain(domain, match_hash, bsn_hash,
+                                   born=person.date_of_birth is not None)
+        if subject is not None:
+            return subject
+        try:
+            with transaction.atomic():
+                return Subject.objects.create(
+                    municipality=municipality, domain=organisation, ref=new_ref(),
+                    match_hash=match_hash, bsn_hash=bsn_hash,
+                    identity=crypto.encrypt_identity({
+                        "name": person.name.strip(),
+                        "date_of_birth": person.date_of_birth.isoformat()
+                        if person.date_of_birth else "",
+                        "address": person.address.strip(),
+                        "bsn": crypto.normalise_bsn(person.bsn),
+                    }))
+        except IntegrityError:
+            if attempt == MATCH_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _match_in_domain(domain: QuerySet[Subject], match_hash: str, bsn_hash: str, *,
+                     born: bool) -> Subject | None:
+    """The domain's person for these keyed hashes, or None to create one.
+
+    With a BSN: the person with that BSN, else (when a date of birth was given: a name
+    alone does not identify anyone) one recorded by name and birth date without BSN,
+    which then gets the BSN. Without a BSN: the person recorded without BSN under that
+    name (and birth date), else, given a date of birth, the one person with a BSN under
+    them; when several persons with different BSNs share them, the registration cannot
+    tell which is meant and gets a person of its own.
+    """
+    if bsn_hash:
+        subject = domain.filter(bsn_hash=bsn_hash).first()
+        if subject is None and born:
+            subject = domain.filter(match_hash=match_hash, bsn_hash="").first()
+            if subject is not None and not _attach_bsn(domain, subject, bsn_hash):
+                # Changed by a concurrent registration: store our own; if that one now
+                # holds this BSN, the constraint sends us back to match it.
+                return None
+        return subject
+    without_bsn = domain.filter(match_hash=match_hash, bsn_hash="").first()
+    if without_bsn is not None:
+        return without_bsn
+    with_bsn = list(domain.filter(match_hash=match_hash)[:2]) if born else []
+    return with_bsn[0] if len(with_bsn) == 1 else None
+
+
+def _attach_bsn(domain: QuerySet[Subject], subject: Subject, bsn_hash: str) -> bool:
+    """Give a person recorded without BSN the BSN, unless a concurrent registration
+    did something to it or stored another person with this BSN first."""
+    try:
+        with transaction.atomic():
+            updated = domain.filter(pk=subject.pk, bsn_hash="").update(bsn_hash=bsn_hash)
+    except IntegrityError:
+        return False
+    if updated:
+        subject.bsn_hash = bsn_hash
+    return bool(updated)
 
 
 def _save_signal(user: User, data: SignalInput, category: Category, area: Area | None,
-                 groups: list[SubjectGroup]) -> Signal:
+                 groups: list[SubjectGroup], subjects: list[Subject] | None = None) -> Signal:
     signal = Signal.objects.create(
         municipality_id=user.municipality_id, category=category, pillar=data.pillar,
         observed_on=data.observed_on, description=data.description.strip(),
         reliability=data.reliability, sensitivity=data.sensitivity, area=area,
         address=data.address.strip(), x_rd=data.x_rd, y_rd=data.y_rd,
         organisation_id=user.organisation_id, created_by=user)
-    subjects = find_or_create_subjects(municipality=user.municipality, persons=data.persons)
+    if subjects is None:
+        subjects = find_or_create_subjects(municipality=user.municipality,
+                                           organisation=user.organisation,
+                                           persons=data.persons)
     signal.subjects.set(subjects)
     signal.groups.set(groups)
     return signal
@@ -279,8 +354,13 @@ def register_signals_bulk(*, user: User, rows: list[SignalInput],
                 "row": number, "field": name, "message": message}
             for number, name, message in sorted(errors, key=lambda e: e[0])])
     with transaction.atomic():
-        saved = [_save_signal(user, row, *parts) for row, parts in zip(rows, checked,
-                                                                          strict=True)]
+        # All persons of the file at once, in the one order every registration uses.
+        subjects = iter(find_or_create_subjects(
+            municipality=user.municipality, organisation=user.organisation,
+            persons=[person for row in rows for person in row.persons]))
+        saved = [_save_signal(user, row, *parts,
+                              subjects=[next(subjects) for _person in row.persons])
+                 for row, parts in zip(rows, checked, strict=True)]
         audit.record(AuditAction.CREATE, actor=user, object_type="signals.signal",
                      purpose="bulk import",
                      detail={"signals": [s.pk for s in saved], "via": "csv import"})
@@ -411,6 +491,77 @@ def transition_case(*, user: User, case: Case, to_status: str, reason: str = "")
         audit.record(AuditAction.UPDATE, actor=user, obj=case, purpose=case.purpose,
                      detail={"from": previous, "to": to_status})
     return case
+
+
+# --- data subject access requests ----------------------------------------------------
+
+def _may_answer_access_requests(user: User) -> bool:
+    return bool(user.is_authenticated and user.has_perm("signals.export_subject")
+                and user.municipality_id)
+
+
+def register_access_request(*, user: User, subject_refs: list[str], requester: str,
+                            reason: str, received_on: date | None) -> SubjectAccessRequest:
+    """Record an access request for the pseudonyms a look-up found: who asked (kept
+    encrypted), why, and when it came in. It starts in review; nothing is released."""
+    if not _may_answer_access_requests(user):
+        raise ValidationError(_("you may not handle access requests"))
+    errors = {}
+    if not requester.strip():
+        errors["requester"] = _("say who asked (and how their identity was checked)")
+    if not reason.strip():
+        errors["reason"] = _("give the reason of the request")
+    if received_on is None or received_on > timezone.localdate():
+        errors["received_on"] = _("give the date the request came in (not in the future)")
+    refs = sorted(set(subject_refs))
+    known = set(selectors.subjects_for_export(user).filter(ref__in=refs)
+                .values_list("ref", flat=True))
+    if not refs or known != set(refs):
+        errors["subjects"] = _("unknown person(s): %(refs)s") % {
+            "refs": ", ".join(sorted(set(refs) - known)) or "—"}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        access_request = SubjectAccessRequest.objects.create(
+            municipality_id=user.municipality_id, subject_refs=refs,
+            requester=crypto.encrypt_bytes(requester.strip().encode()),
+            reason=reason.strip()[:300], received_on=received_on, registered_by=user)
+        audit.record(AuditAction.CREATE, actor=user, obj=access_request,
+                     purpose=selectors.SUBJECT_EXPORT_PURPOSE,
+                     subject_ref=refs[0] if len(refs) == 1 else "",
+                     detail={"subjects": refs})
+    return access_request
+
+
+def release_access_request(*, user: User, access_request: SubjectAccessRequest,
+                           withheld: dict[str, str]) -> SubjectAccessRequest:
+    """The review's outcome: release the answer, withholding the given items (signal,
+    attachment or case of the document), each with its reason (e.g. a Wpg ground)."""
+    if not _may_answer_access_requests(user) or \
+            access_request.municipality_id != user.municipality_id:
+        raise ValidationError(_("you may not handle access requests"))
+    if access_request.status != AccessRequestStatus.IN_REVIEW:
+        raise ValidationError(_("this request was already answered"))
+    items = selectors.request_items(access_request)
+    errors = [_("%(item)s is not part of this request's data") % {"item": item}
+              for item in sorted(set(withheld) - items)]
+    errors += [_("%(item)s: give the reason for withholding it") % {"item": item}
+               for item, why in sorted(withheld.items()) if not why.strip()]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        access_request.withheld = [{"item": item, "reason": why.strip()[:300]}
+                                   for item, why in sorted(withheld.items())]
+        access_request.status = AccessRequestStatus.RELEASED
+        access_request.reviewed_by = user
+        access_request.answered_at = timezone.now()
+        access_request.save(update_fields=["withheld", "status", "reviewed_by",
+                                           "answered_at"])
+        audit.record(AuditAction.UPDATE, actor=user, obj=access_request,
+                     purpose=selectors.SUBJECT_EXPORT_PURPOSE,
+                     detail={"status": AccessRequestStatus.RELEASED,
+                             "withheld": access_request.withheld})
+    return access_request
 
 
 # --- partner API tokens --------------------------------------------------------------

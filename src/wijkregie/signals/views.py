@@ -14,13 +14,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wijkregie.areas.geometry import to_wgs84
 from wijkregie.core.models import Municipality
-from wijkregie.signals import feeds, selectors, services, totp
+from wijkregie.signals import feeds, retention, selectors, services, totp
 from wijkregie.signals.forms import (
+    AccessRequestForm,
     BundleForm,
     CaseForm,
     FilterForm,
@@ -31,8 +34,15 @@ from wijkregie.signals.forms import (
     TotpForm,
     TransitionForm,
 )
+from wijkregie.signals.models import AccessRequestStatus, CaseStatus
 
 PAGE_SIZE = 50
+# What a registrant is told about matching (ADR 0025): only its own organisation's
+# records are matched; whether other partners know the person is not disclosed.
+REGISTRANT_NOTICE = gettext_lazy(
+    "Persons are recorded under your organisation's pseudonym and matched only with "
+    "persons your organisation recorded before. Whether other partners know this person "
+    "is not shown to you.")
 
 
 def personal(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -130,6 +140,8 @@ def register(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, message)
         else:
             messages.success(request, _("Signal S-%(id)s registered.") % {"id": signal.pk})
+            if signal.subjects.exists():
+                messages.info(request, REGISTRANT_NOTICE)
             return redirect("signals:detail", pk=signal.pk)
     return render(request, "signals/register.html", {"form": form})
 
@@ -166,8 +178,10 @@ def search(request: HttpRequest) -> HttpResponse:
 @personal
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     signal = selectors.get_signal(request.user, pk, request=request)
+    names = {ref: identity | {"linked": signal.linked.get(ref, [])}
+             for ref, identity in selectors.identities(signal.subjects.all()).items()}
     return render(request, "signals/detail.html", {
-        "signal": signal, "names": selectors.identities(signal.subjects.all()),
+        "signal": signal, "names": names,
         "cases": [c for c in signal.cases.all() if c in selectors.cases_for(request.user)]})
 
 
@@ -305,6 +319,9 @@ def _case_page(request: HttpRequest, case, signals, bundle_form, transition_form
         "participants": case.participants.all(), "is_director": is_director,
         "bundle_form": bundle_form, "transition_form": transition_form,
         "hidden_count": case.signals.count() - len(signals),
+        # Retention keeps expired signals while the case is open: its director decides.
+        "expired": sorted(retention.expired_among([s.pk for s in signals]))
+        if is_director and case.status != CaseStatus.CLOSED else [],
     }, status=status)
 
 
@@ -350,6 +367,7 @@ def case_access_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 @personal
 def subject_access(request: HttpRequest) -> HttpResponse:
+    """Look a person up (audited, hit or not) and register the access request."""
     selectors.require_personal(request.user, request, "signals.subject",
                                "signals.export_subject")
     form = PersonSearchForm(request.GET or None)
@@ -359,16 +377,60 @@ def subject_access(request: HttpRequest) -> HttpResponse:
                                         name=form.cleaned_data.get("name", ""),
                                         date_of_birth=form.cleaned_data.get("date_of_birth"),
                                         bsn=form.cleaned_data.get("bsn", ""))
-    return render(request, "signals/subject_access.html", {"form": form, "found": found})
+    request_form = AccessRequestForm(request.POST or None,
+                                     initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and request_form.is_valid():
+        try:
+            access_request = services.register_access_request(
+                user=request.user, subject_refs=request.POST.getlist("subjects"),
+                **request_form.cleaned_data)
+        except ValidationError as exc:
+            for message in _error_list(exc):
+                request_form.add_error(None, message)
+        else:
+            messages.success(request, _("Access request registered; review it before "
+                                        "releasing the answer."))
+            return redirect("signals:access-request", pk=access_request.pk)
+    return render(request, "signals/subject_access.html", {
+        "form": form, "found": found, "request_form": request_form,
+        "requests": selectors.access_requests_for(request.user)[:100]},
+        status=400 if request.method == "POST" else 200)
 
 
 @personal
-def subject_export(request: HttpRequest, ref: str, fmt: str) -> HttpResponse:
-    document = selectors.subject_access_export(request.user, ref, request=request)
+def access_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Review (the whole document, items to withhold with a reason) and release."""
+    access_request = selectors.get_access_request(request.user, pk, request=request)
+    errors: list[str] = []
+    in_review = access_request.status == AccessRequestStatus.IN_REVIEW
+    if request.method == "POST" and in_review:
+        withheld = {item: request.POST.get(f"reason-{item}", "")
+                    for item in request.POST.getlist("withhold")}
+        try:
+            services.release_access_request(user=request.user, access_request=access_request,
+                                            withheld=withheld)
+        except ValidationError as exc:
+            errors = _error_list(exc)
+        else:
+            messages.success(request, _("The answer is released."))
+            return redirect("signals:access-request", pk=pk)
+    document = selectors.access_request_draft(request.user, access_request,
+                                              request=request) if in_review else None
+    return render(request, "signals/access_request.html", {
+        "access_request": access_request, "document": document, "errors": errors,
+        "requester": selectors.requester_of(access_request)},
+        status=400 if errors else 200)
+
+
+@personal
+def access_request_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    access_request = selectors.get_access_request(request.user, pk, request=request)
+    document = selectors.released_export(request.user, access_request, request=request)
     if fmt == "json":
         response = JsonResponse(document, json_dumps_params={"ensure_ascii": False,
                                                              "indent": 2})
-        response["Content-Disposition"] = f'attachment; filename="inzage-{ref}.json"'
+        response["Content-Disposition"] = f'attachment; filename="inzage-AR-{pk}.json"'
+        response["Cache-Control"] = "no-store"
         return response
     return render(request, "signals/subject_export.html", {"doc": document})
 

@@ -18,13 +18,15 @@ class Command(BaseCommand):
         run.add_argument("--apply", action="store_true",
                          help="really delete (default: only report what would go)")
         run.add_argument("--json", action="store_true",
-                         help="print the deletion metadata as JSON")
+                         help="print the deletion metadata (and the expired signals kept "
+                              "for open cases) as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = purge(apply=options["apply"])
         if options["json"]:
             self.stdout.write(json.dumps({"applied": report.applied, "signals": report.signals,
-                                          "subjects": report.subjects, "cases": report.cases},
+                                          "subjects": report.subjects, "cases": report.cases,
+                                          "held": report.held},
                                          indent=2))
         else:
             self.stdout.write(report.summary())
