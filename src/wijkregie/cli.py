@@ -20,6 +20,7 @@ OWN_COMMANDS = {
     "signals": "signals: `signals issue-token --organisation NAME --municipality GM0000`, "
                "`signals rotate-keys`",
     "mkba": "social cost-benefit analysis: `mkba run SCENARIO [--json]`",
+    "jobs": "long jobs: `jobs list`, `jobs check` (fail lost jobs), `jobs restart ID`",
     "run_huey": "run the task queue worker (long jobs: imports, analyses)",
     "migrate": "create or update the database schema",
     "runserver": "development web server",

@@ -80,12 +80,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "wijkregie.core.middleware.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wijkregie.core.middleware.ClientAddressMiddleware",
+    "wijkregie.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "wijkregie.urls"
@@ -113,7 +115,10 @@ TEMPLATES = [
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'wijkregie.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), conn_max_age=60
+        os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), conn_max_age=60,
+        # A kept connection is tested before a request uses it: after a database restart
+        # the first request of each worker reconnects instead of failing (ADR 0052).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -221,6 +226,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # JSON errors with their status; 503 with Retry-After while the database is away.
+    "EXCEPTION_HANDLER": "wijkregie.core.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Wijkregie API",
@@ -238,10 +245,15 @@ SPECTACULAR_SETTINGS = {
 # server (make run starts both). Production and CI: WIJKREGIE_REDIS_URL selects Redis.
 REDIS_URL = os.environ.get("WIJKREGIE_REDIS_URL", "")
 if REDIS_URL:
+    import redis
+
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": os.environ.get("WIJKREGIE_QUEUE_NAME", "wijkregie"),
-        "url": REDIS_URL,
+        # Timeouts: an unreachable Redis fails an enqueue within seconds (the job is then
+        # marked failed) instead of hanging the request; above the consumer's 1 s poll.
+        "connection_pool": redis.ConnectionPool.from_url(
+            REDIS_URL, socket_connect_timeout=5, socket_timeout=10, health_check_interval=30),
         "immediate": False,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
@@ -254,7 +266,21 @@ else:
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 
-# Uploaded files larger than this are refused before they are read.
+# Jobs (ADR 0050): the worker renews its lease this often; a running job without a sign of
+# life for JOB_LEASE_SECONDS, or a queued job missing from the queue that long, has failed.
+JOB_HEARTBEAT_SECONDS = float(os.environ.get("WIJKREGIE_JOB_HEARTBEAT_SECONDS", "10"))
+JOB_LEASE_SECONDS = float(os.environ.get("WIJKREGIE_JOB_LEASE_SECONDS", "60"))
+# Uploads of jobs that failed restartably are kept this long for a restart.
+JOB_UPLOAD_KEEP_DAYS = float(os.environ.get("WIJKREGIE_JOB_UPLOAD_KEEP_DAYS", "7"))
+
+# Uploads (ADR 0051): refused while streaming once the body passes this size.
+MAX_UPLOAD_BYTES = int(float(os.environ.get("WIJKREGIE_MAX_UPLOAD_MB", "100")) * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "wijkregie.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Form fields other than files larger than this are refused before they are read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The MKBA scenario editor posts one field per line and year (a 30-year scenario with

@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", core_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("jobs/<uuid:job_id>/", core_views.job_status, name="job-status"),
+    path("jobs/<uuid:job_id>/restart/", core_views.job_restart, name="job-restart"),
     path("areas/import/", area_views.import_areas, name="area-import"),
     path("areas/<str:code>/", area_views.area_detail, name="area-detail"),
     path("programmes/<str:municipality>/<slug:slug>/", area_views.programme_area_detail,
@@ -26,3 +27,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# JSON for /api/, a page otherwise (wijkregie.core.errors).
+handler400 = "wijkregie.core.errors.bad_request"
+handler403 = "wijkregie.core.errors.permission_denied"
+handler404 = "wijkregie.core.errors.page_not_found"
+handler500 = "wijkregie.core.errors.server_error"
