@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
@@ -57,8 +58,8 @@ class UploadLimitMiddleware:
                 from wijkregie.core.errors import error_response
 
                 return error_response(request, 413, _("File too large"), _(
-                    "The upload is larger than %(mb)s MB and was not accepted.") % {
-                    "mb": exc.limit // (1024 * 1024)})
+                    "The upload is larger than %(size)s and was not accepted.") % {
+                    "size": filesizeformat(exc.limit)})
         return self.get_response(request)
 
 

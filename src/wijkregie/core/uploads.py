@@ -25,7 +25,7 @@ def max_upload_bytes() -> int:
 
 class UploadTooLarge(RequestDataTooBig):
     def __init__(self, limit: int) -> None:
-        super().__init__(f"the upload is larger than {limit // (1024 * 1024)} MB")
+        super().__init__(f"the upload is larger than {limit} bytes")
         self.limit = limit
 
 
