@@ -45,8 +45,17 @@ def main(argv: list[str] | None = None) -> None:
         print(_help())
         return
     argv[1] = argv[1].replace("-", "_") if not argv[1].startswith("-") else argv[1]
+    import django
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        django.setup()
+        from wijkregie.core.installation import require_database
+
+        require_database(argv[1])
+    except ImproperlyConfigured as exc:
+        sys.exit(f"wijkregie: {exc}")
     execute_from_command_line(argv)
 
 

@@ -16,7 +16,28 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = Path(os.environ.get("WIJKREGIE_HOME", Path.cwd())).resolve()
+
+
+def _project_dir() -> Path:
+    """The installation's home, the same wherever a command runs (never the working folder).
+
+    WIJKREGIE_HOME when set (deployment.md; `make` sets it to the checkout); otherwise the
+    source checkout this package runs from (an editable install, as `make` does). A wheel
+    installed elsewhere has no such folder and must be told (or given WIJKREGIE_VAR_DIR).
+    """
+    if home := os.environ.get("WIJKREGIE_HOME"):
+        return Path(home).resolve()
+    checkout = BASE_DIR.parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "src" / "wijkregie") == BASE_DIR:
+        return checkout
+    if os.environ.get("WIJKREGIE_VAR_DIR"):
+        return Path(os.environ["WIJKREGIE_VAR_DIR"]).resolve().parent
+    raise ImproperlyConfigured(
+        "WIJKREGIE_HOME is not set: set it to the installation's folder (its data lives in "
+        "$WIJKREGIE_HOME/var), see docs/operations/deployment.md")
+
+
+PROJECT_DIR = _project_dir()
 VAR_DIR = Path(os.environ.get("WIJKREGIE_VAR_DIR", PROJECT_DIR / "var")).resolve()
 
 
