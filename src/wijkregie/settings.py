@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "wijkregie.core.middleware.ClientAddressMiddleware",
     "wijkregie.core.middleware.DatabaseUnavailableMiddleware",
+    "wijkregie.core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "wijkregie.urls"
@@ -200,6 +201,35 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Served over HTTPS (deployment.md: behind a reverse proxy that terminates TLS): secure
+# cookies, redirect plain HTTP, HSTS. The proxy's X-Forwarded-Proto says the request
+# came over HTTPS; it is trusted only when a proxy is declared (TRUSTED_PROXY_COUNT).
+HTTPS = _env_bool("WIJKREGIE_HTTPS", SESSION_COOKIE_SECURE)
+if HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = _env_bool("WIJKREGIE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("WIJKREGIE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("WIJKREGIE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("WIJKREGIE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds the whole (municipal) domain for years: the domain owner's
+        # decision (WIJKREGIE_HSTS_PRELOAD=1), not a default of this application.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    # Health checks of a load balancer come over plain HTTP on the private side.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+if int(os.environ.get("WIJKREGIE_TRUSTED_PROXY_COUNT", "0")) > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (ADR 0052): everything from this server, nothing inline; JSON
+# data blocks (json_script) are not scripts and need no exception. Map tiles are none
+# (no tile server); images may be data: URIs (Leaflet and Swagger UI icons).
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self'",
+    "img-src 'self' data:", "font-src 'self'", "connect-src 'self'", "object-src 'none'",
+    "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+])
 
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "nl"

@@ -24,7 +24,8 @@ def _wijkregie(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Complet
 
 
 def test_data_folder_is_the_installations_wherever_the_command_runs(tmp_path):
-    code = "import django; django.setup(); from django.conf import settings; print(settings.VAR_DIR)"
+    code = ("import django; django.setup(); from django.conf import settings; "
+            "print(settings.VAR_DIR)")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path,
                          env=_env(DJANGO_SETTINGS_MODULE="wijkregie.settings"),
                          capture_output=True, text=True, timeout=120, check=True).stdout

@@ -37,7 +37,7 @@ def test_a_change_from_a_status_no_longer_current_is_refused():
     seen_by_first = Case.objects.get(pk=case.pk)
     seen_by_second = Case.objects.get(pk=case.pk)
     services.transition_case(user=director, case=seen_by_first, to_status=CaseStatus.ACTIVE)
-    with pytest.raises(services.CaseChangedMeanwhile, match="meanwhile|ondertussen"):
+    with pytest.raises(services.CaseChangedMeanwhile, match=r"meanwhile|ondertussen"):
         services.transition_case(user=director, case=seen_by_second,
                                  to_status=CaseStatus.CLOSED, reason="klaar")
     case.refresh_from_db()

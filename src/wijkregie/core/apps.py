@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from wijkregie.core import checks, signals  # noqa: F401  (registers checks, receivers)
+        from wijkregie.core import checks, openapi, signals  # noqa: F401  (registers them)

@@ -73,3 +73,27 @@ def job_restart(request: HttpRequest, job_id: str) -> HttpResponse:
     else:
         messages.error(request, _("This job cannot be started again."))
     return redirect("job-status", job_id=job.pk)
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and monitoring: 200 when the database and the task queue answer,
+    else 503 naming which one does not (no login; reveals no data)."""
+    from django.db import DatabaseError, connection
+    from django.http import JsonResponse
+
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except DatabaseError:
+        checks["database"] = "unavailable"
+    try:
+        from huey.contrib.djhuey import HUEY
+
+        checks["queue"] = "ok"
+        checks["queued_tasks"] = str(HUEY.pending_count())
+    except Exception:  # redis or sqlite errors alike
+        checks["queue"] = "unavailable"
+    healthy = checks["database"] == "ok" and checks["queue"] == "ok"
+    return JsonResponse(checks, status=200 if healthy else 503)

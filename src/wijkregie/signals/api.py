@@ -133,7 +133,8 @@ class SignalListCreate(APIView):
         responses=inline_serializer("SignalPage", {
             "count": serializers.IntegerField(),
             "results": SignalOutSerializer(many=True)}),
-        summary="Signals your organisation may see under the covenant (audited)")
+        summary="Signals your organisation may see under the covenant (audited)",
+        operation_id="signals_list")
     def get(self, request: Request) -> Response:
         category = request.query_params.get("category", "")
         try:
