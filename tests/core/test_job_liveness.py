@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from wijkregie.core import job_live, jobs, tasks
 from wijkregie.core.jobs import job_handler
@@ -67,10 +67,10 @@ def test_upload_with_queue_unreachable_ends_failed_with_a_clear_message(
     job = Job.objects.get()
     assert response.status_code == 302 and response.url == f"/jobs/{job.pk}/"
     assert job.status == JobStatus.FAILED and job.failure == JobFailure.ENQUEUE_FAILED
-    assert "task queue could not be reached" in job.error
+    assert "takenwachtrij was niet bereikbaar" in job.error  # the user's language (nl)
     assert jobs.upload_path(job).is_dir()  # kept for a restart
     page = client.get(response.url).content.decode()
-    assert "task queue could not be reached" in page
+    assert "takenwachtrij was niet bereikbaar" in page
     assert f"/jobs/{job.pk}/restart/" in page
 
 
@@ -78,7 +78,8 @@ def test_upload_with_queue_unreachable_ends_failed_with_a_clear_message(
 def test_queued_job_whose_queue_entry_is_lost_fails_when_checked(monkeypatch):
     job = _aged(Job.objects.create(kind="areas.import", params={}, task_id="gone"))
     monkeypatch.setattr(jobs, "_pending_task_ids", lambda: {"another-task"})
-    job = jobs.check_job(job)
+    with translation.override("en"):
+        job = jobs.check_job(job)
     assert job.status == JobStatus.FAILED and job.failure == JobFailure.QUEUE_LOST
     assert "lost" in job.error and job.finished_at is not None
 
@@ -97,7 +98,8 @@ def test_running_job_whose_worker_stopped_beating_fails():
     stale = job_live.now() - jobs.lease_seconds() - 5
     job_live.write(str(job.pk), job_live.LiveState(attempt=0, progress=0.8, message="saving",
                                                    beat_at=stale, worker="w:1"))
-    job = jobs.check_job(job)
+    with translation.override("en"):
+        job = jobs.check_job(job)
     assert job.status == JobStatus.FAILED and job.failure == JobFailure.WORKER_LOST
     assert "worker running this job stopped" in job.error
     assert job_live.read(str(job.pk)) is None
