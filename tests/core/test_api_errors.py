@@ -82,3 +82,32 @@ def test_request_after_the_database_dropped_the_connection_reconnects():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.django_db
+def test_health_endpoint_reports_database_and_queue(monkeypatch):
+    healthy = Client().get("/healthz/")
+    assert healthy.status_code == 200
+    assert healthy.json()["database"] == "ok" and healthy.json()["queue"] == "ok"
+
+    from huey.contrib import djhuey
+
+    def unreachable() -> int:
+        raise ConnectionError("Redis unreachable")
+
+    monkeypatch.setattr(djhuey.HUEY, "pending_count", unreachable)
+    sick = Client().get("/healthz/")
+    assert sick.status_code == 503 and sick.json()["queue"] == "unavailable"
+
+
+@pytest.mark.django_db
+def test_only_the_jobs_creator_may_restart_it(demo, login):
+    from wijkregie.core.models import Job, JobFailure, JobStatus, User
+
+    job = Job.objects.create(kind="areas.import", params={}, status=JobStatus.FAILED,
+                             failure=JobFailure.WORKER_LOST,
+                             created_by=User.objects.get(username="analist"))
+    assert login("regisseur").post(f"/jobs/{job.pk}/restart/").status_code == 404
+    assert login("analist").get(f"/jobs/{job.pk}/restart/").status_code == 405
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.attempts == 0
