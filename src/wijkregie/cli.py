@@ -25,6 +25,9 @@ OWN_COMMANDS = {
     "signals": "signals: `signals issue-token --organisation NAME --municipality GM0000`, "
                "`signals rotate-keys`",
     "mkba": "social cost-benefit analysis: `mkba run SCENARIO [--json]`",
+    "jobs": "long jobs: `jobs list`, `jobs check` (fail lost jobs), `jobs restart ID`",
+    "backup": "back up database and files (keys stay apart): `backup [FOLDER]`",
+    "restore": "restore a backup: `restore FOLDER [--yes]` (refuses under other keys)",
     "run_huey": "run the task queue worker (long jobs: imports, analyses)",
     "migrate": "create or update the database schema",
     "runserver": "development web server",
@@ -49,8 +52,17 @@ def main(argv: list[str] | None = None) -> None:
         print(_help())
         return
     argv[1] = argv[1].replace("-", "_") if not argv[1].startswith("-") else argv[1]
+    import django
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        django.setup()
+        from wijkregie.core.installation import require_database
+
+        require_database(argv[1])
+    except ImproperlyConfigured as exc:
+        sys.exit(f"wijkregie: {exc}")
     execute_from_command_line(argv)
 
 

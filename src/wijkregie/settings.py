@@ -16,7 +16,28 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = Path(os.environ.get("WIJKREGIE_HOME", Path.cwd())).resolve()
+
+
+def _project_dir() -> Path:
+    """The installation's home, the same wherever a command runs (never the working folder).
+
+    WIJKREGIE_HOME when set (deployment.md; `make` sets it to the checkout); otherwise the
+    source checkout this package runs from (an editable install, as `make` does). A wheel
+    installed elsewhere has no such folder and must be told (or given WIJKREGIE_VAR_DIR).
+    """
+    if home := os.environ.get("WIJKREGIE_HOME"):
+        return Path(home).resolve()
+    checkout = BASE_DIR.parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "src" / "wijkregie") == BASE_DIR:
+        return checkout
+    if os.environ.get("WIJKREGIE_VAR_DIR"):
+        return Path(os.environ["WIJKREGIE_VAR_DIR"]).resolve().parent
+    raise ImproperlyConfigured(
+        "WIJKREGIE_HOME is not set: set it to the installation's folder (its data lives in "
+        "$WIJKREGIE_HOME/var), see docs/operations/deployment.md")
+
+
+PROJECT_DIR = _project_dir()
 VAR_DIR = Path(os.environ.get("WIJKREGIE_VAR_DIR", PROJECT_DIR / "var")).resolve()
 
 
@@ -80,12 +101,15 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "wijkregie.core.middleware.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wijkregie.core.middleware.ClientAddressMiddleware",
+    "wijkregie.core.middleware.DatabaseUnavailableMiddleware",
+    "wijkregie.core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "wijkregie.urls"
@@ -113,7 +137,10 @@ TEMPLATES = [
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'wijkregie.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), conn_max_age=60
+        os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), conn_max_age=60,
+        # A kept connection is tested before a request uses it: after a database restart
+        # the first request of each worker reconnects instead of failing (ADR 0052).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -188,6 +215,35 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Served over HTTPS (deployment.md: behind a reverse proxy that terminates TLS): secure
+# cookies, redirect plain HTTP, HSTS. The proxy's X-Forwarded-Proto says the request
+# came over HTTPS; it is trusted only when a proxy is declared (TRUSTED_PROXY_COUNT).
+HTTPS = _env_bool("WIJKREGIE_HTTPS", SESSION_COOKIE_SECURE)
+if HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = _env_bool("WIJKREGIE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("WIJKREGIE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("WIJKREGIE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("WIJKREGIE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds the whole (municipal) domain for years: the domain owner's
+        # decision (WIJKREGIE_HSTS_PRELOAD=1), not a default of this application.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    # Health checks of a load balancer come over plain HTTP on the private side.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+if int(os.environ.get("WIJKREGIE_TRUSTED_PROXY_COUNT", "0")) > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (ADR 0052): everything from this server, nothing inline; JSON
+# data blocks (json_script) are not scripts and need no exception. Map tiles are none
+# (no tile server); images may be data: URIs (Leaflet and Swagger UI icons).
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self'",
+    "img-src 'self' data:", "font-src 'self'", "connect-src 'self'", "object-src 'none'",
+    "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+])
 
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -235,6 +291,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # JSON errors with their status; 503 with Retry-After while the database is away.
+    "EXCEPTION_HANDLER": "wijkregie.core.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Wijkregie API",
@@ -252,10 +310,15 @@ SPECTACULAR_SETTINGS = {
 # server (make run starts both). Production and CI: WIJKREGIE_REDIS_URL selects Redis.
 REDIS_URL = os.environ.get("WIJKREGIE_REDIS_URL", "")
 if REDIS_URL:
+    import redis
+
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": os.environ.get("WIJKREGIE_QUEUE_NAME", "wijkregie"),
-        "url": REDIS_URL,
+        # Timeouts: an unreachable Redis fails an enqueue within seconds (the job is then
+        # marked failed) instead of hanging the request; above the consumer's 1 s poll.
+        "connection_pool": redis.ConnectionPool.from_url(
+            REDIS_URL, socket_connect_timeout=5, socket_timeout=10, health_check_interval=30),
         "immediate": False,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
@@ -268,7 +331,21 @@ else:
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 
-# Uploaded files larger than this are refused before they are read.
+# Jobs (ADR 0050): the worker renews its lease this often; a running job without a sign of
+# life for JOB_LEASE_SECONDS, or a queued job missing from the queue that long, has failed.
+JOB_HEARTBEAT_SECONDS = float(os.environ.get("WIJKREGIE_JOB_HEARTBEAT_SECONDS", "10"))
+JOB_LEASE_SECONDS = float(os.environ.get("WIJKREGIE_JOB_LEASE_SECONDS", "60"))
+# Uploads of jobs that failed restartably are kept this long for a restart.
+JOB_UPLOAD_KEEP_DAYS = float(os.environ.get("WIJKREGIE_JOB_UPLOAD_KEEP_DAYS", "7"))
+
+# Uploads (ADR 0051): refused while streaming once the body passes this size.
+MAX_UPLOAD_BYTES = int(float(os.environ.get("WIJKREGIE_MAX_UPLOAD_MB", "100")) * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "wijkregie.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Form fields other than files larger than this are refused before they are read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The MKBA scenario editor posts one field per line and year (a 30-year scenario with

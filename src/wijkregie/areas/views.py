@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +10,7 @@ from wijkregie.areas import selectors
 from wijkregie.areas.forms import AreaImportForm
 from wijkregie.areas.models import Area
 from wijkregie.core.jobs import start_job
+from wijkregie.core.uploads import save_uploads
 
 
 def map_features(areas: list[Area]) -> dict[str, Any]:
@@ -59,18 +57,11 @@ def programme_area_detail(request: HttpRequest, municipality: str, slug: str) ->
 def import_areas(request: HttpRequest) -> HttpResponse:
     form = AreaImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload_dir = Path(settings.MEDIA_ROOT) / "uploads" / uuid.uuid4().hex
-        upload_dir.mkdir(parents=True)
-        paths = []
-        for upload in form.cleaned_data["files"]:
-            target = upload_dir / Path(upload.name).name
-            with target.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            paths.append(str(target))
+        upload_dir, paths = save_uploads(form.cleaned_data["files"])
         job = start_job("areas.import", params={
-            "paths": paths, "year": form.cleaned_data["year"],
+            "paths": [str(p) for p in paths], "year": form.cleaned_data["year"],
             "repair": form.cleaned_data["repair"],
-        }, created_by=request.user, municipality=request.user.municipality)
+        }, created_by=request.user, municipality=request.user.municipality,
+            upload_dir=upload_dir)
         return redirect("job-status", job_id=job.pk)
     return render(request, "areas/import.html", {"form": form})

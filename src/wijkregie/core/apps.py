@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from wijkregie.core import signals  # noqa: F401  (connects receivers)
+        from wijkregie.core import checks, openapi, signals  # noqa: F401  (registers them)

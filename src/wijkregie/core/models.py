@@ -97,6 +97,13 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+class JobFailure(models.TextChoices):
+    ERROR = "error", _("the job itself failed")
+    ENQUEUE_FAILED = "enqueue_failed", _("the task queue could not be reached")
+    QUEUE_LOST = "queue_lost", _("the queue entry was lost")
+    WORKER_LOST = "worker_lost", _("the worker stopped")
+
+
 class Job(models.Model):
     """A long-running piece of work (import, analysis, retention run) executed by the queue."""
 
@@ -108,15 +115,23 @@ class Job(models.Model):
     message = models.CharField(max_length=500, blank=True)
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    failure = models.CharField(max_length=20, choices=JobFailure.choices, blank=True)
+    # Every restart is a new attempt; a worker writes the outcome of its own attempt only.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    # The job's uploaded files, relative to MEDIA_ROOT; emptied once they are deleted.
+    upload_dir = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
     municipality = models.ForeignKey(Municipality, null=True, blank=True,
                                      on_delete=models.CASCADE)
     created_at = models.DateTimeField(auto_now_add=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status"], name="core_job_status")]
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.get_status_display()})"

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from wijkregie.areas import selectors as area_selectors
 from wijkregie.areas.models import AreaLevel
 from wijkregie.areas.views import map_features
+from wijkregie.core import jobs
 from wijkregie.core.forms import ThrottledAuthenticationForm
 from wijkregie.core.models import Job
 from wijkregie.core.scoping import is_programme_viewer
@@ -39,11 +43,57 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", context)
 
 
-@login_required
-def job_status(request: HttpRequest, job_id: str) -> HttpResponse:
-    """Progress of a job started by this user; HTMX polls the fragment until it ends."""
+def _own_job(request: HttpRequest, job_id: str) -> Job:
     job = Job.objects.filter(pk=job_id, created_by=request.user).first()
     if job is None:
         raise Http404("No such job")
+    return job
+
+
+@login_required
+def job_status(request: HttpRequest, job_id: str) -> HttpResponse:
+    """Progress of a job started by this user; HTMX polls the fragment until it ends.
+
+    Viewing the page also judges the job's liveness (ADR 0050), so a job whose queue
+    entry or worker was lost ends as failed here rather than polling for ever.
+    """
+    job = jobs.check_job(_own_job(request, job_id))
+    progress, message = jobs.live_progress(job)
     template = "core/_job_progress.html" if request.htmx else "core/job.html"  # type: ignore[attr-defined]
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "progress": progress, "live_message": message,
+                                      "can_restart": jobs.can_restart(job)})
+
+
+@login_required
+@require_POST
+def job_restart(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = _own_job(request, job_id)
+    if jobs.restart_job(job):
+        messages.success(request, _("The job was started again."))
+    else:
+        messages.error(request, _("This job cannot be started again."))
+    return redirect("job-status", job_id=job.pk)
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and monitoring: 200 when the database and the task queue answer,
+    else 503 naming which one does not (no login; reveals no data)."""
+    from django.db import DatabaseError, connection
+    from django.http import JsonResponse
+
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except DatabaseError:
+        checks["database"] = "unavailable"
+    try:
+        from huey.contrib.djhuey import HUEY
+
+        checks["queue"] = "ok"
+        checks["queued_tasks"] = str(HUEY.pending_count())
+    except Exception:  # redis or sqlite errors alike
+        checks["queue"] = "unavailable"
+    healthy = checks["database"] == "ok" and checks["queue"] == "ok"
+    return JsonResponse(checks, status=200 if healthy else 503)

@@ -32,7 +32,8 @@ def _metadata(indicator: Indicator) -> dict[str, Any]:
 class IndicatorListView(APIView):
     permission_classes = [CanViewFigures]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Indicator catalogue")
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Indicator catalogue",
+                   operation_id="figures_indicators_list")
     def get(self, request: Request) -> Response:
         return Response({"indicators": [_metadata(i) for i in
                                         selectors.indicators_for(request.user)]})

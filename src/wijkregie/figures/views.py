@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +14,7 @@ from wijkregie.areas.models import Area, AreaLevel, ProgrammeArea
 from wijkregie.core import audit
 from wijkregie.core.jobs import start_job
 from wijkregie.core.models import AuditAction, Municipality
+from wijkregie.core.uploads import save_uploads
 from wijkregie.figures import charts, composite_view, selectors, statistics
 from wijkregie.figures.exports import EXPORTERS, ExportTable
 from wijkregie.figures.forms import FiguresImportForm
@@ -426,16 +424,11 @@ def _cell(point: selectors.SeriesPoint | None) -> object:
 def import_figures(request: HttpRequest) -> HttpResponse:
     form = FiguresImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        target_dir = Path(settings.MEDIA_ROOT) / "uploads" / uuid.uuid4().hex
-        target_dir.mkdir(parents=True)
-        target = target_dir / Path(upload.name).name
-        with target.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        upload_dir, (target,) = save_uploads([form.cleaned_data["file"]])
         job = start_job("figures.import", params={
             "path": str(target), "municipality": request.user.municipality.code,
             "replace": form.cleaned_data["replace"],
-        }, created_by=request.user, municipality=request.user.municipality)
+        }, created_by=request.user, municipality=request.user.municipality,
+            upload_dir=upload_dir)
         return redirect("job-status", job_id=job.pk)
     return render(request, "figures/import.html", {"form": form})

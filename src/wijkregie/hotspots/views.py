@@ -1,11 +1,8 @@
 from __future__ import annotations
 
 import json
-import uuid
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +15,7 @@ from wijkregie.areas.selectors import get_programme_area, programme_areas_for
 from wijkregie.core import audit
 from wijkregie.core.jobs import start_job
 from wijkregie.core.models import AuditAction
+from wijkregie.core.uploads import save_uploads
 from wijkregie.hotspots import analysis as pipeline
 from wijkregie.hotspots import selectors, services
 from wijkregie.hotspots.forms import AnalysisForm, IncidentUploadForm, SaveLocationForm
@@ -240,15 +238,10 @@ def upload(request: HttpRequest) -> HttpResponse:
     municipality = _municipality(request)
     form = IncidentUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload_dir = Path(settings.MEDIA_ROOT) / "uploads" / uuid.uuid4().hex
-        upload_dir.mkdir(parents=True)
-        target = upload_dir / Path(form.cleaned_data["file"].name).name
-        with target.open("wb") as out:
-            for chunk in form.cleaned_data["file"].chunks():
-                out.write(chunk)
+        upload_dir, (target,) = save_uploads([form.cleaned_data["file"]])
         job = start_job("hotspots.import", params={
             "path": str(target), "municipality": municipality.pk,
             "name": form.cleaned_data["name"], "crs": form.cleaned_data["crs"],
-        }, created_by=request.user, municipality=municipality)
+        }, created_by=request.user, municipality=municipality, upload_dir=upload_dir)
         return redirect("job-status", job_id=job.pk)
     return render(request, "hotspots/upload.html", {"form": form})

@@ -155,9 +155,12 @@ class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"))
     reason = forms.CharField(label=_("Reason (required to close or reopen)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
+    # The status the user saw: a change made by someone else meanwhile is not overwritten.
+    from_status = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, status: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        self.fields["from_status"].initial = status
         from wijkregie.signals.models import CaseStatus
 
         self.fields["to_status"].choices = [(s, CaseStatus(s).label)

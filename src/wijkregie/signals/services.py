@@ -474,15 +474,33 @@ def _status_label(value: str) -> str:
     return str(CaseStatus(value).label) if value in CaseStatus.values else value
 
 
-def transition_case(*, user: User, case: Case, to_status: str, reason: str = "") -> Case:
+class CaseChangedMeanwhile(ValidationError):
+    """Another writer changed the case's status after this writer saw it (a lost update
+    prevented); the caller shows the current status and lets the user decide again."""
+
+
+def transition_case(*, user: User, case: Case, to_status: str, reason: str = "",
+                    expected_status: str | None = None) -> Case:
+    """Change the status, for a writer who saw the case in ``expected_status`` (default:
+    the status of ``case`` as loaded). The row is locked and the status compared under
+    the lock, so of two changes sent at once the second is refused, not silently lost."""
     _directed_case(user, case)
-    if to_status not in allowed_transitions(case.status):
-        raise ValidationError({"status": _("a case cannot go from %(from)s to %(to)s") % {
-            "from": CaseStatus(case.status).label, "to": _status_label(to_status)}})
-    if (case.status, to_status) in REASON_REQUIRED and not reason.strip():
-        raise ValidationError({"reason": _("closing or reopening a case needs a reason")})
+    seen = expected_status or case.status
     with transaction.atomic():
-        previous = case.status
+        current = Case.objects.select_for_update().only("status").get(pk=case.pk)
+        if current.status != seen:
+            case.status = current.status
+            raise CaseChangedMeanwhile(_(
+                "someone else changed this case meanwhile: its status is now %(now)s "
+                "(you saw %(seen)s); check it and try again") % {
+                "now": _status_label(current.status), "seen": _status_label(seen)},
+                code="conflict")
+        if to_status not in allowed_transitions(current.status):
+            raise ValidationError({"status": _("a case cannot go from %(from)s to %(to)s") % {
+                "from": CaseStatus(current.status).label, "to": _status_label(to_status)}})
+        if (current.status, to_status) in REASON_REQUIRED and not reason.strip():
+            raise ValidationError({"reason": _("closing or reopening a case needs a reason")})
+        previous = current.status
         case.status = to_status
         case.closed_at = timezone.now() if to_status == CaseStatus.CLOSED else None
         case.save(update_fields=["status", "closed_at"])

@@ -343,7 +343,16 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             else:
                 services.transition_case(user=request.user, case=case,
                                          to_status=form.cleaned_data["to_status"],
-                                         reason=form.cleaned_data["reason"])
+                                         reason=form.cleaned_data["reason"],
+                                         expected_status=form.cleaned_data.get("from_status")
+                                         or None)
+        except services.CaseChangedMeanwhile as exc:
+            for message in _error_list(exc):
+                messages.error(request, message)
+            case, signals = selectors.get_case(request.user, pk, request=request)
+            transition_form = TransitionForm(status=case.status)
+            return _case_page(request, case, signals, bundle_form, transition_form,
+                              status=409)
         except ValidationError as exc:
             for message in _error_list(exc):
                 form.add_error(None, message)

@@ -21,7 +21,7 @@ def _set_lifetimes(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("signals", "0002_encrypt_attachment_files")]
+    dependencies = [("signals", "0004_subject_access_request")]
 
     operations = [
         migrations.AlterModelOptions(
