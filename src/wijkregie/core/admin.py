@@ -16,7 +16,7 @@ from wijkregie.core.models import AuditEvent, Job, Municipality, Organisation, U
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "is_demo")
+    list_display = ("code", "name", "theme", "is_demo")
     search_fields = ("code", "name")
 
 
