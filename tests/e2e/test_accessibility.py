@@ -172,3 +172,43 @@ def test_every_page_of_a_role_has_no_serious_violations(app_server, page_as, axe
                   f"{', '.join(sorted(patterns)[:6])}")
     assert result.visited >= 3, f"the crawl reached only {result.pages}"
     assert not result.failures, "\n".join(result.failures)
+
+
+def _contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    def luminance(rgb: tuple[float, ...]) -> float:
+        lin = [v / 255 / 12.92 if v / 255 <= 0.04045 else ((v / 255 + 0.055) / 1.055) ** 2.4
+               for v in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _hex(colour: str) -> tuple[int, ...]:
+    colour = colour.lstrip("#")
+    return tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
+
+
+def _drawn_classes(page) -> list[tuple[str, float, str, float]]:  # type: ignore[no-untyped-def]
+    page.wait_for_selector(".leaflet-overlay-pane path")
+    return [(fill, float(opacity), stroke, float(width)) for fill, opacity, stroke, width in
+            page.eval_on_selector_all(".leaflet-overlay-pane path", """paths => paths.map(p =>
+                [p.getAttribute('fill'), p.getAttribute('fill-opacity'),
+                 p.getAttribute('stroke'), p.getAttribute('stroke-width')])""")]
+
+
+def test_choropleth_and_hot_spot_classes_keep_a_3_to_1_outline(app_server, page_as):
+    """WCAG 1.4.11: each coloured class (as drawn: its fill over the white map at its
+    opacity) has an outline of at least 3:1 against it, 1 px or wider; axe-core does not
+    measure graphics, so this test does."""
+    page = page_as("analist")
+    page.goto(f"{app_server.url}/figures/indicators/inwoners/?municipality=GM9001")
+    choropleth = _drawn_classes(page)
+    page.goto(f"{app_server.url}/hotspots/")
+    page.goto(app_server.url + page.locator("main nav a[href*='/hotspots/area/']").first
+              .get_attribute("href"))
+    hot_spots = [cell for cell in _drawn_classes(page) if cell[1] >= 0.5]  # significant
+    assert len({c[0] for c in choropleth}) >= 4 and len({c[0] for c in hot_spots}) >= 2
+    for fill, opacity, stroke, width in choropleth + hot_spots:
+        shown = tuple(v * opacity + 255 * (1 - opacity) for v in _hex(fill))
+        assert _contrast(shown, _hex(stroke)) >= 3, (fill, opacity, stroke)
+        assert width >= 1, (fill, width)

@@ -16,8 +16,9 @@
       if (cls === undefined) {
         return { color: "#1f4e79", weight: 1.5, fillColor: "#9ecae1", fillOpacity: 0.45 };
       }
-      return { color: "#555", weight: 1, fillOpacity: 0.85,
-               fillColor: cls === null ? "#cccccc" : classColours[cls] };
+      var fill = cls === null ? "#cccccc" : classColours[cls];
+      return { color: window.wijkregieOutline(fill, 0.85), weight: 1.5, fillOpacity: 0.85,
+               fillColor: fill };
     };
     var layer = L.geoJSON(data, {
       style: style,
