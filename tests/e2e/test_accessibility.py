@@ -185,6 +185,8 @@ def _contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
 
 def _hex(colour: str) -> tuple[int, ...]:
     colour = colour.lstrip("#")
+    if len(colour) == 3:
+        colour = "".join(c * 2 for c in colour)
     return tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
 
 
