@@ -214,3 +214,28 @@ def test_choropleth_and_hot_spot_classes_keep_a_3_to_1_outline(app_server, page_
         shown = tuple(v * opacity + 255 * (1 - opacity) for v in _hex(fill))
         assert _contrast(shown, _hex(stroke)) >= 3, (fill, opacity, stroke)
         assert width >= 1, (fill, width)
+
+
+def test_keyboard_reaches_the_list_beside_the_map_past_its_controls(app_server, page_as):
+    """Tab first reaches the skip link; the map's skip link takes the focus past the map
+    to its caption, and the next Tab lands on the first area in the list. Focus shows."""
+    page = page_as("regisseur")
+    page.goto(f"{app_server.url}/")
+    page.keyboard.press("Tab")
+    first = page.evaluate("() => [document.activeElement.getAttribute('href'), "
+                          "document.activeElement.getBoundingClientRect().height]")
+    assert first[0] == "#main" and first[1] > 0  # shown when focused
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.classList.contains('map-skip')"):
+            break
+    else:
+        raise AssertionError("the map's skip link is not reachable by Tab")
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", "")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "map-caption"
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.tagName, "
+                            "document.activeElement.closest('table') !== null]")
+    assert focused == ["A", True]  # a district in the table, not a map control
