@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for the project-wide form renderer below
     "django_htmx",
     "huey.contrib.djhuey",
     "rest_framework",
@@ -131,6 +132,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render with the NL Design System form field markup (templates/nlds/forms/).
+FORM_RENDERER = "wijkregie.core.forms_rendering.NLDesignSystemFormRenderer"
 
 # --- database -------------------------------------------------------------
 # One setting selects the database: DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test).
@@ -280,7 +284,16 @@ def _package_static_dir(package: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "static"
 
 
-STATICFILES_DIRS = [BASE_DIR / "static", _package_static_dir("leaflet")]
+# The NL Design System CSS comes from the npm lock file (`npm ci`, run by `make run` and
+# `make test`); only the folders the pages use are served, under a "nlds/" prefix (ADR 0060).
+NODE_MODULES_DIR = Path(os.environ.get("WIJKREGIE_NODE_MODULES", PROJECT_DIR / "node_modules"))
+NLDS_STATIC_DIRS = [
+    ("nlds/utrecht", NODE_MODULES_DIR / "@utrecht" / "component-library-css" / "dist"),
+    ("nlds/voorbeeld",
+     NODE_MODULES_DIR / "@nl-design-system-unstable" / "voorbeeld-design-tokens" / "dist"),
+]
+
+STATICFILES_DIRS = [BASE_DIR / "static", _package_static_dir("leaflet"), *NLDS_STATIC_DIRS]
 
 # --- REST API ---------------------------------------------------------------
 REST_FRAMEWORK = {

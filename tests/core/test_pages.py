@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 def test_base_layout_has_landmarks_skip_link_and_labels(demo, login):
     page = login("regisseur").get("/").content.decode()
-    assert '<html lang="nl">' in page
-    assert re.search(r'<a class="skip-link" href="#main">', page)
+    assert '<html lang="nl"' in page
+    assert re.search(r'<a class="utrecht-skip-link[^"]*" href="#main">', page)
     assert '<main id="main"' in page and "<header" in page and "<nav" in page
     assert "<footer" in page
     assert 'for="language-select"' in page  # every form control is labelled

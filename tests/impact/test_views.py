@@ -289,7 +289,10 @@ def test_ex_post_sets_the_assumed_path_beside_the_observed_figures(login):
     for year in range(base, max(observed) + 1):
         row = re.search(rf'<th scope="row">{year}</th>(.*?)</tr>', section, re.S).group(1)
         assumed = indicator["baseline"] + indicator["change_per_year"] * (year - base)
-        assert f"{assumed:,.4g}".replace(",", " ") in row
+        # Both in Dutch notation on the Dutch page (the assumed path used to read 5.6
+        # beside an observed 5,6).
+        dutch = f"{float(f'{assumed:.4g}'):,}".translate(str.maketrans(",.", ".,"))
+        assert f'<td class="num">{dutch.removesuffix(",0")}</td>' in row
         assert observed[year].text in row
 
 

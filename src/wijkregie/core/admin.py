@@ -44,7 +44,7 @@ class AuditedPasswordChangeForm(AdminPasswordChangeForm):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(AuditedModelAdmin):
-    list_display = ("code", "name", "is_demo")
+    list_display = ("code", "name", "theme", "is_demo")
     search_fields = ("code", "name")
 
 

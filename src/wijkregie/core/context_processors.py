@@ -5,14 +5,18 @@ from typing import Any
 from django.http import HttpRequest
 
 from wijkregie.core.models import Municipality
+from wijkregie.core.themes import theme_stylesheet
 
 
 def tenancy(request: HttpRequest) -> dict[str, Any]:
-    """The user's municipality, and whether the page must say it shows synthetic data."""
+    """The user's municipality, its house style, and whether the page must say it shows
+    synthetic data."""
     user = getattr(request, "user", None)
     municipality = getattr(user, "municipality", None) if user and user.is_authenticated else None
     if municipality is not None:
         shows_demo = municipality.is_demo
     else:
         shows_demo = Municipality.objects.filter(is_demo=True).exists()
-    return {"current_municipality": municipality, "shows_demo_data": shows_demo}
+    theme = municipality.theme if municipality is not None else ""
+    return {"current_municipality": municipality, "shows_demo_data": shows_demo,
+            "theme": theme, "theme_stylesheet": theme_stylesheet(theme)}

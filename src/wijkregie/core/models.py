@@ -9,6 +9,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wijkregie.core.themes import validate_theme
+
 municipality_code_validator = RegexValidator(
     r"^GM\d{4}$", _("A municipality code is GM followed by four digits, e.g. GM0363.")
 )
@@ -23,6 +25,11 @@ class Municipality(models.Model):
     is_demo = models.BooleanField(
         _("synthetic demo data"), default=False,
         help_text=_("Fictional municipality created by the demo data generator."),
+    )
+    theme = models.CharField(
+        _("house style"), max_length=40, blank=True, default="", validators=[validate_theme],
+        help_text=_("Name of a design-tokens file in static/wijkregie/themes/ (without .css);"
+                    " empty: the NL Design System defaults."),
     )
 
     class Meta:

@@ -24,6 +24,8 @@ from wijkregie.demo.geography import DemoTown, build_town
 from wijkregie.demo.names import municipality_name
 
 DEMO_YEAR = 2024
+# Each demo municipality carries another house style, so theming per municipality shows.
+DEMO_THEMES = ("havenblauw", "poldergroen")
 DEMO_PASSWORD = "demo-wachtwoord"  # printed by `make run`; only ever used for demo accounts
 SCALES = {
     # scale: (towns, buurten per town, wijken per town)
@@ -125,7 +127,8 @@ def build_areas(context: DemoContext) -> None:
         code = f"GM{9001 + index:04d}"
         town = build_town(index, code, municipality_name(index), context.rng, n_buurten,
                           n_wijken)
-        municipality = Municipality.objects.create(code=code, name=town.name, is_demo=True)
+        municipality = Municipality.objects.create(code=code, name=town.name, is_demo=True,
+                                                   theme=DEMO_THEMES[index % len(DEMO_THEMES)])
         context.municipalities.append(municipality)
         _save_town(town, municipality)
         context.programme_areas.extend(_programme_areas(context, municipality))

@@ -1,33 +1,57 @@
-"""Number formats of the impact pages (Dutch grouping, as in the PDF)."""
+"""Number formats of the impact pages, in the format of the interface language: Dutch
+(1.234,5 and 12,5%) in the Dutch interface, English (1,234.5 and 12.5%) in English."""
 
 from __future__ import annotations
 
-from django import template
+import math
+from decimal import Decimal
 
-from wijkregie.impact.charts import euro as _euro
+from django import template
+from django.utils import formats
 
 register = template.Library()
 
 
+def _localized(value: float, decimals: int) -> str:
+    """A rounded number with the active language's decimal mark and digit grouping."""
+    return formats.number_format(round(value, decimals), decimal_pos=decimals, use_l10n=True,
+                                 force_grouping=True)
+
+
 @register.filter
 def euro(value: float | None) -> str:
-    return _euro(value)
+    if value is None:
+        return "n/a"
+    sign = "-" if round(value) < 0 else ""
+    return f"{sign}€ {_localized(abs(value), 0)}"
 
 
 @register.filter
 def pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1%}".replace(".", ",")
+    return "n/a" if value is None else f"{_localized(value * 100, 1)}%"
 
 
 @register.filter
 def ratio(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}".replace(".", ",")
+    return "n/a" if value is None else _localized(value, 2)
 
 
 @register.filter
 def number(value: float | None) -> str:
-    """Short plain number for parameters and break-even values."""
-    return "n/a" if value is None else f"{value:,.4g}".replace(",", " ")
+    """Short plain number (four significant digits, no exponent) for parameters,
+    assumed indicator paths and break-even values."""
+    if value is None:
+        return "n/a"
+    if value == 0:
+        return "0"
+    if not math.isfinite(value):
+        return str(value)
+    digits = 3 - math.floor(math.log10(abs(value)))  # negative: rounds to tens, hundreds…
+    decimals = max(0, digits)
+    plain = f"{round(value, digits):.{decimals}f}"
+    if "." in plain:
+        plain = plain.rstrip("0").rstrip(".")
+    return formats.number_format(Decimal(plain), use_l10n=True, force_grouping=True)
 
 
 @register.filter

@@ -3,11 +3,12 @@
 (function () {
   "use strict";
   document.querySelectorAll(".map[data-features]").forEach(function (element) {
-    var source = document.getElementById("map-data");
+    var source = document.getElementById(element.dataset.features);
     if (!source || typeof L === "undefined") { return; }
     var data = JSON.parse(source.textContent);
     if (!data.features.length) { return; }
-    var map = L.map(element, { attributionControl: false, zoomSnap: 0.25 });
+    // Keyboard stays on: the focusable map pans with the arrow keys and zooms with +/-.
+    var map = L.map(element, { attributionControl: false, zoomSnap: 0.25, keyboard: true });
     // Choropleth classes (0–4) when the features carry one; else a plain outline map.
     var classColours = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
     var style = function (feature) {
@@ -15,8 +16,9 @@
       if (cls === undefined) {
         return { color: "#1f4e79", weight: 1.5, fillColor: "#9ecae1", fillOpacity: 0.45 };
       }
-      return { color: "#555", weight: 1, fillOpacity: 0.85,
-               fillColor: cls === null ? "#cccccc" : classColours[cls] };
+      var fill = cls === null ? "#cccccc" : classColours[cls];
+      return { color: window.wijkregieOutline(fill, 0.85), weight: 1.5, fillOpacity: 0.85,
+               fillColor: fill };
     };
     var layer = L.geoJSON(data, {
       style: style,

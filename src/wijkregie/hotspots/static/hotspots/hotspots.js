@@ -22,7 +22,12 @@
   function style(feature) {
     var code = classOf(feature);
     var fill = (period === 0 ? colours : periodColours)[code] || "#ffffff";
-    return { color: "#555555", weight: 0.3, fillColor: fill, fillOpacity: code === 0 ? 0.15 : 0.8 };
+    if (code === 0) {  // not significant: a faint grid, nothing to find
+      return { color: "#767676", weight: 0.3, fillColor: fill, fillOpacity: 0.15 };
+    }
+    // A significant cell keeps an outline of at least 3:1 against its fill (contrast.js).
+    return { color: window.wijkregieOutline(fill, 0.8), weight: 1, fillColor: fill,
+             fillOpacity: 0.8 };
   }
   var map = L.map(element, { attributionControl: false, zoomSnap: 0.25 });
   var layer = L.geoJSON(data, {
