@@ -8,6 +8,10 @@ with a count of 1 to 4 signals (or persons) kept from it. The hot spot source "s
 is attacked by an analyst (who lists nothing) and by a user holding both an analyst and
 a partner role.
 
+The attack runs twice: under the covenant (which shares whole categories) and under a
+scoping by registering organisation, which cuts through categories, so that a table
+per category is attacked too.
+
 The planted data make the attack succeed on code that counts every category in one
 total: an empty 250 m cell gets 5 police signals and 2 care signals (hidden from the
 police), a police case gets those 2 care signals, a group gets 2 persons known only
@@ -26,12 +30,14 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db.models import QuerySet
 from django.test import Client
 
 from wijkregie.areas.models import Area
 from wijkregie.core import roles
 from wijkregie.core.models import User
 from wijkregie.hotspots.models import HotspotAnalysis
+from wijkregie.signals import selectors
 from wijkregie.signals.models import Case, Category, Signal, SubjectGroup
 from wijkregie.signals.services import PersonInput, find_or_create_subjects
 
@@ -86,6 +92,10 @@ def planted(demo) -> Planted:
     return Planted((cx, cy), case, group)
 
 
+def listed_ids_of(user: User) -> set[int]:
+    return set(selectors.signals_for(user).values_list("pk", flat=True))
+
+
 def _listed(client: Client) -> list[dict]:
     """Everything the user may list, with coordinates: the API list, page by page."""
     rows, offset = [], 0
@@ -97,8 +107,20 @@ def _listed(client: Client) -> list[dict]:
             return rows
 
 
-def _ints(html: str) -> list[int]:
-    return [int(n) for n in re.findall(r"<td[^>]*>(\d+)</td>", html)]
+def _cells(html: str) -> list[int | None]:
+    """The number cells of a table row; ``None`` for a cell that gives no number."""
+    return [int(v) if v.isdigit() else None
+            for v in re.findall(r"<td[^>]*>(.*?)</td>", html)]
+
+
+def _candidates(numbers: list[int | None], listed: int) -> set[int]:
+    """What an attacker can work out about the signals kept from it in one cell: each
+    number it is told, each minus what it lists there, and their sum minus that. When a
+    row has a column of its own for the listed signals, that column is not a guess."""
+    told = [n for n in numbers if n is not None]
+    guesses = {n - listed for n in told} | {sum(told) - listed}
+    return guesses | {n for n in (numbers[1:] if len(numbers) > 1 else numbers)
+                      if n is not None}
 
 
 def _month_key(row: dict) -> tuple[str, str, int, int]:
@@ -106,59 +128,94 @@ def _month_key(row: dict) -> tuple[str, str, int, int]:
     return row["area_code"], row["category"], day.year, day.month
 
 
-def test_police_user_cannot_difference_any_aggregate(planted, login):
+def _cell_of(x: float, y: float) -> tuple[int, int]:
+    return math.floor(x / CELL), math.floor(y / CELL)
+
+
+def _own_organisation_only(user: User) -> QuerySet[Signal]:
+    """A scoping that does not follow categories: only signals the user's organisation
+    registered. Aggregates must stay safe whatever the selector lets a user list."""
+    return _covenant_scoping(user).filter(organisation_id=user.organisation_id)
+
+
+_covenant_scoping = selectors.signals_for
+
+
+@pytest.mark.parametrize("scoping", ["covenant", "own organisation"])
+def test_police_user_cannot_difference_any_aggregate(planted, login, monkeypatch, scoping):
+    if scoping == "own organisation":
+        monkeypatch.setattr(selectors, "signals_for", _own_organisation_only)
+    agent_user = User.objects.get(username="agent")
+    municipality = agent_user.municipality
     agent = login("agent")
     listed = _listed(agent)
     assert listed and all(r["category"] != "zorgsignaal" for r in listed)
-    derived: list[tuple[str, object, int]] = []
+    assert listed_ids_of(agent_user) == {r["id"] for r in listed}
+    # The truth the attacker is after: per cell, the signals it may not list.
+    everything = Signal.objects.filter(municipality=municipality)
+    listed_ids = {r["id"] for r in listed}
+    hidden_in_cell = Counter(_cell_of(x, y) for pk, x, y in everything.filter(
+        x_rd__isnull=False).values_list("pk", "x_rd", "y_rd") if pk not in listed_ids)
+    hidden_in_month_cell = Counter(
+        (code, key, day.year, day.month) for pk, code, key, day in everything.filter(
+            area__isnull=False).values_list("pk", "area__code", "category__key",
+                                            "observed_on") if pk not in listed_ids)
+    assert hidden_in_cell[planted.cell] == 2
+    leaks: list[tuple[str, object, int]] = []
 
-    # Grid map: everything the page says about a cell, minus the listed signals in it.
-    in_cell = Counter((math.floor(r["x_rd"] / CELL), math.floor(r["y_rd"] / CELL))
-                      for r in listed if r["x_rd"] is not None)
+    def check(kind: str, key: object, truth: int, candidates: set[int]) -> None:
+        if truth in SMALL and truth in candidates:
+            leaks.append((kind, key, truth))
+
+    # Grid map: everything the page says about a cell, against the listed signals in it.
+    in_cell = Counter(_cell_of(r["x_rd"], r["y_rd"]) for r in listed if r["x_rd"] is not None)
     page = agent.get("/signals/map/").content.decode()
     rows = re.findall(r"<tr><td>(\d+), (\d+)</td>(.*?)</tr>", page)
     assert rows
-    cells = {}
     for x0, y0, rest in rows:
-        key = (math.floor(int(x0) / CELL), math.floor(int(y0) / CELL))
-        cells[key] = sum(_ints(rest))
-        derived.append(("map cell", key, cells[key] - in_cell[key]))
-    assert planted.cell in cells, "the planted cell is on the map"
+        key = _cell_of(int(x0), int(y0))
+        check("map cell", key, hidden_in_cell[key], _candidates(_cells(rest), in_cell[key]))
+    assert planted.cell in {_cell_of(int(x0), int(y0)) for x0, y0, _r in rows}
 
     # Monthly table (API: all rows) and the month totals of the page.
     by_month_cell = Counter(_month_key(r) for r in listed if r["area_code"])
-    code = User.objects.get(username="agent").municipality.code
-    table = agent.get(f"/api/aggregates/monthly/?municipality={code}").json()
+    table = agent.get(f"/api/aggregates/monthly/?municipality={municipality.code}").json()
     shown_cells: dict[tuple[int, int], list] = {}
     for row in table["results"]:
         key = (row["area_code"], row["category_key"], row["year"], row["month"])
-        said = (row["count"] or 0) + row.get("listed", 0)
-        derived.append(("monthly cell", key, said - by_month_cell[key]))
+        numbers = [row["listed"], row["count"]] if "listed" in row else [row["count"]]
+        check("monthly cell", key, hidden_in_month_cell[key],
+              _candidates(numbers, by_month_cell[key]))
         shown_cells.setdefault((row["year"], row["month"]), []).append(key)
-    index = agent.get("/signals/")
-    for year, month, *numbers in index.context["totals"]:
+    for year, month, *numbers in agent.get("/signals/").context["totals"]:
         known = sum(by_month_cell[k] for k in shown_cells.get((year, month), []))
-        derived.append(("month total", (year, month), sum(numbers) - known))
+        truth = sum(hidden_in_month_cell[k] for k in shown_cells.get((year, month), []))
+        check("month total", (year, month), truth, _candidates(numbers, known))
 
     # Cases: "N more signals in this case are not shared with your organisation".
     cases = agent.get("/signals/cases/").context["cases"]
     assert planted.case in cases
     for case in cases:
         response = agent.get(f"/signals/cases/{case.pk}/")
-        derived.append(("case", case.pk, response.context["hidden_count"] or 0))
+        truth = case.signals.count() - len(response.context["signals"])
+        check("case", case.pk, truth, {response.context["hidden_count"] or 0})
+    assert planted.case.signals.exclude(pk__in=listed_ids).count() >= 2
 
-    # Groups: the list's numbers minus the members shown, and the page's "N more".
+    # Groups: the list's numbers against the members shown, and the page's "N more".
     groups = agent.get("/signals/groups/").content.decode()
+    seen = set()
     for pk, rest in re.findall(r'href="/signals/groups/(\d+)/">[^<]*</a></td>(.*?)</tr>',
                                groups):
         response = agent.get(f"/signals/groups/{pk}/")
-        derived.append(("group list", pk, sum(_ints(rest)) - len(response.context["names"])))
-        derived.append(("group page", pk, response.context["hidden_count"] or 0))
-    assert any(kind == "group page" and int(pk) == planted.group.pk
-               for kind, pk, _n in derived)
+        shown = len(response.context["names"])
+        truth = SubjectGroup.objects.get(pk=pk).members.count() - shown
+        check("group list", pk, truth, _candidates(_cells(rest), shown))
+        check("group page", pk, truth, {response.context["hidden_count"] or 0})
+        seen.add(int(pk))
+    assert planted.group.pk in seen
 
-    leaks = [d for d in derived if d[2] in SMALL]
-    assert not leaks, f"small hidden counts derivable: {leaks[:10]}"
+    kinds = sorted({kind for kind, _key, _n in leaks})
+    assert not leaks, f"small hidden counts derivable through {kinds}: {leaks[:12]}"
 
 
 def _run_signal_analysis(client: Client, method: str = "gistar") -> HotspotAnalysis:
