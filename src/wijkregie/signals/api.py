@@ -79,6 +79,11 @@ class SignalInSerializer(serializers.Serializer):
 
 class SignalOutSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.key")
+    # Encrypted in the database (ADR 0028); the model attributes hold the plain values.
+    description = serializers.CharField()
+    address = serializers.CharField()
+    x_rd = serializers.FloatField(allow_null=True)
+    y_rd = serializers.FloatField(allow_null=True)
     area_code = serializers.SerializerMethodField()
     persons = serializers.SerializerMethodField()
     groups = serializers.SerializerMethodField()

@@ -25,10 +25,10 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from wijkregie.core.models import Municipality, User
+from wijkregie.signals.fields import GRID_CELL_M
 from wijkregie.signals.models import Signal
 
 DEFAULT_MIN_COUNT = 5
-GRID_CELL_M = 250.0
 
 
 def listable(viewer: User | None, municipality: Municipality) -> QuerySet[Signal]:
@@ -101,8 +101,9 @@ def hotspot_points(*, municipality: Municipality, category_keys: list[str] | Non
     for users who list no signals (``lists_no_signals``), with small counts suppressed."""
     queryset = _points(Signal.objects.filter(municipality=municipality),
                        category_keys=category_keys, start=start, end=end)
-    return _arrays(list(queryset.order_by("observed_on", "x_rd", "y_rd")
-                        .values_list("x_rd", "y_rd", "observed_on")))
+    # The points are encrypted (ADR 0028): decrypted here, and sorted after that.
+    return _arrays(sorted(queryset.values_list("x_rd", "y_rd", "observed_on"),
+                          key=lambda r: (r[2], r[0], r[1])))
 
 
 def _points(queryset: QuerySet[Signal], *, category_keys: list[str] | None,
@@ -140,16 +141,21 @@ def grid_cells(*, municipality: Municipality, viewer: User | None,
     """Signal counts per square grid cell, split as :func:`monthly_counts`; cells with
     nothing to publish are omitted."""
     visible = set(listable(viewer, municipality).values_list("pk", flat=True))
-    rows = list(_points(Signal.objects.filter(municipality=municipality),
-                        category_keys=category_keys, start=start, end=end)
-                .values_list("pk", "x_rd", "y_rd"))
+    points = _points(Signal.objects.filter(municipality=municipality),
+                     category_keys=category_keys, start=start, end=end)
+    # The map's grid is stored plain with each point; another cell size needs the exact
+    # (encrypted) points.
+    plain = cell_m == GRID_CELL_M
+    rows = list(points.values_list("pk", "grid_x", "grid_y") if plain
+                else points.values_list("pk", "x_rd", "y_rd"))
     if not rows:
         return []
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     xs = np.fromiter((r[1] for r in rows), dtype=float, count=len(rows))
     ys = np.fromiter((r[2] for r in rows), dtype=float, count=len(rows))
     mine = np.isin(ids, np.fromiter(visible, dtype=np.int64, count=len(visible)))
-    keys = np.column_stack([np.floor(xs / cell_m), np.floor(ys / cell_m)]).astype(np.int64)
+    keys = (np.column_stack([xs, ys]) if plain else
+            np.column_stack([np.floor(xs / cell_m), np.floor(ys / cell_m)])).astype(np.int64)
     cells, inverse = np.unique(keys, axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
     listed = np.bincount(inverse, weights=mine, minlength=len(cells)).astype(int)

@@ -202,9 +202,18 @@ def _filtered(queryset: QuerySet[Signal], filters: SignalFilters) -> QuerySet[Si
     if filters.end:
         queryset = queryset.filter(observed_on__lte=filters.end)
     if filters.text:
-        queryset = queryset.filter(Q(description__icontains=filters.text)
-                                   | Q(address__icontains=filters.text))
+        queryset = queryset.filter(pk__in=_text_matches(queryset, filters.text))
     return queryset
+
+
+def _text_matches(queryset: QuerySet[Signal], text: str) -> list[int]:
+    """Ids of the signals whose description or address contains ``text`` (any case).
+    Both are encrypted (ADR 0028), so the rows already chosen by the other filters and
+    the scoping are decrypted and searched here, not in the database."""
+    needle = text.casefold()
+    return [pk for pk, description, address in
+            queryset.values_list("pk", "description", "address")
+            if needle in description.casefold() or needle in address.casefold()]
 
 
 def _with_relations(queryset: QuerySet[Signal]) -> QuerySet[Signal]:
