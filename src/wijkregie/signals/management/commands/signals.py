@@ -17,7 +17,9 @@ class Command(BaseCommand):
         token = sub.add_parser("issue-token", help="API token for a partner organisation")
         token.add_argument("--organisation", required=True, help="organisation name")
         token.add_argument("--municipality", required=True, help="CBS code, e.g. GM0363")
-        sub.add_parser("rotate-keys", help="re-encrypt identities with the newest key")
+        sub.add_parser("rotate-keys", help="re-encrypt identities, signal texts and points, "
+                                           "case reasons, TOTP secrets and attachments "
+                                           "with the newest key")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "rotate-keys":
