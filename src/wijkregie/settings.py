@@ -65,6 +65,17 @@ def _secret_key() -> str:
 
 
 DEBUG = _env_bool("WIJKREGIE_DEBUG", False)
+# "production" makes missing secrets an error at start instead of files made under var/
+# (the signals keys: docs/operations/signals-keys.md); "development" is `make run`.
+ENVIRONMENT = os.environ.get("WIJKREGIE_ENV", "development").strip().lower()
+if ENVIRONMENT not in {"development", "production"}:
+    raise ImproperlyConfigured(
+        f"WIJKREGIE_ENV must be 'development' or 'production', not {ENVIRONMENT!r}")
+SIGNALS_KEY_FILES = ENVIRONMENT == "development"
+if ENVIRONMENT == "production":
+    from wijkregie.signals.crypto import check_configured_keys
+
+    check_configured_keys(os.environ)
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = os.environ.get("WIJKREGIE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
 CSRF_TRUSTED_ORIGINS = [

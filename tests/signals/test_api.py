@@ -126,7 +126,9 @@ def test_csv_import_report_is_dutch_and_names_file_row_and_field(demo):
 def test_aggregates_api_applies_the_minimum_count(demo, login):
     data = login("analist").get("/api/aggregates/monthly/?municipality=GM9001").json()
     assert data["results"] and all(row["count"] >= data["min_count"] for row in data["results"])
-    assert set(data["results"][0]) == {"area_code", "category_key", "year", "month", "count"}
+    assert set(data["results"][0]) == {"area_code", "category_key", "year", "month", "count",
+                                       "listed"}
+    assert all(row["listed"] == 0 for row in data["results"])  # the analyst lists nothing
     assert login("analist").get("/api/aggregates/monthly/?municipality=GM9002").status_code == 404
 
 

@@ -300,7 +300,7 @@ def class_name(result: dict[str, Any], code: int, *, per_period: bool = False) -
 def top_cells(result: dict[str, Any], limit: int = 25) -> list[dict[str, Any]]:
     """The cells to list first: highest class, then most incidents."""
     hot_first = sorted(result["cells"], key=lambda c: (_class_rank(result, c["class"]),
-                                                         -c["total"], c["id"]))
+                                                         -(c["total"] or 0), c["id"]))
     return hot_first[:limit]
 
 
@@ -309,8 +309,39 @@ def _class_rank(result: dict[str, Any], code: int) -> int:
     return codes.index(code) if code in codes else len(codes)
 
 
+# Per-cell statistics that are functions of the counts: together with the published
+# totals they can be solved for a suppressed count (ADR 0027), so results with a
+# minimum count do not publish them; the class (a binned outcome) and the count trend
+# (a rank statistic) stay.
+COUNT_STATISTICS = ("z", "p", "density_per_km2", "risk")
+
+
+def disclose(result: dict[str, Any], suppress_below: int) -> dict[str, Any]:
+    """The result as it may be shown when counts below ``suppress_below`` are secret
+    (signal-based analyses): totals below the minimum become None, per-period counts and
+    count statistics are withheld (a cell's total minus its shown periods would reveal
+    the small ones), the number of incidents is that of the shown totals (the full
+    number minus them would reveal the suppressed cells' sum), and the backtest, whose
+    hit rates are fractions of counts, is left out. Without a minimum: unchanged."""
+    if not suppress_below:
+        return result
+    cells = []
+    for cell in result["cells"]:
+        shown = {k: v for k, v in cell.items() if k not in COUNT_STATISTICS}
+        shown["total"] = cell["total"] if cell["total"] >= suppress_below else None
+        shown["counts"] = None
+        cells.append(shown)
+    disclosed = {k: v for k, v in result.items() if k != "backtest"}
+    disclosed["cells"] = cells
+    disclosed["n_incidents"] = sum(c["total"] for c in cells if c["total"] is not None)
+    disclosed["n_incidents_shown_cells_only"] = True
+    return disclosed
+
+
 def to_geojson(result: dict[str, Any], *, suppress_below: int = 0) -> dict[str, Any]:
-    """Cells as GeoJSON polygons in WGS84 with counts, statistics and class names."""
+    """Cells as GeoJSON polygons in WGS84 with counts, statistics and class names
+    (disclosed as :func:`disclose` says when there is a minimum count)."""
+    result = disclose(result, suppress_below)
     g = result["grid"]
     grid = engine.Grid(origin=tuple(g["origin"]), cell_size=g["cell_size"],
                        shape=tuple(g["shape"]))
@@ -323,9 +354,6 @@ def to_geojson(result: dict[str, Any], *, suppress_below: int = 0) -> dict[str, 
         props["counts"] = cell["counts"]
         if "period_classes" in cell:
             props["period_classes"] = cell["period_classes"]
-        if suppress_below and cell["total"] < suppress_below:
-            props["total"] = None
-            props["counts"] = None
         features.append({
             "type": "Feature", "id": cell["id"],
             "geometry": {"type": "Polygon", "coordinates": [np.round(ring, 7).tolist()]},
@@ -350,8 +378,11 @@ def to_csv_text(result: dict[str, Any], *, suppress_below: int = 0) -> str:
 
     The cell rows carry the cell centre (in the analysis projection and WGS84), the
     class, the total, the count trend, the method's statistics and the count per period.
-    Read with ``pandas.read_csv(path, comment="#")``.
+    Read with ``pandas.read_csv(path, comment="#")``. With a minimum count the cells
+    are disclosed as :func:`disclose` says: withheld values are empty, a suppressed
+    total is ``<minimum``.
     """
+    result = disclose(result, suppress_below)
     comments = [f"method: {result['method']}", f"projection: {result['crs']}",
                 f"incidents: {result['n_incidents']}"]
     comments += [f"parameter {k}: {v}" for k, v in result["params"].items()]
@@ -366,8 +397,8 @@ def to_csv_text(result: dict[str, Any], *, suppress_below: int = 0) -> str:
     cy = np.array([g["origin"][1] + (c["row"] + 0.5) * g["cell_size"] for c in cells])
     lon, lat = Transformer.from_crs(result["crs"], "EPSG:4326", always_xy=True).transform(cx, cy)
     for n, cell in enumerate(cells):
-        hidden = bool(suppress_below) and cell["total"] < suppress_below
-        counts = [""] * len(cell["counts"]) if hidden else cell["counts"]
+        hidden = cell["total"] is None
+        counts = [""] * len(result["periods"]) if cell["counts"] is None else cell["counts"]
         lines.append([cell["id"], cell["row"], cell["col"], round(float(cx[n]), 2),
                       round(float(cy[n]), 2), round(float(np.atleast_1d(lon)[n]), 7),
                       round(float(np.atleast_1d(lat)[n]), 7), cell["class"],

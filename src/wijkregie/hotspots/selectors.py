@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from wijkregie.core.models import User
 from wijkregie.core.scoping import get_scoped_or_404, scope_to_municipality
 from wijkregie.hotspots.models import HotspotAnalysis, IncidentDataSet, NamedLocation
+from wijkregie.hotspots.sources import SIGNALS_SOURCE_KEY, signal_results_visible_to
 
 
 def data_sets_for(user: User) -> QuerySet[IncidentDataSet]:
@@ -15,7 +16,12 @@ def data_sets_for(user: User) -> QuerySet[IncidentDataSet]:
 
 
 def analyses_for(user: User) -> QuerySet[HotspotAnalysis]:
-    return scope_to_municipality(HotspotAnalysis.objects.all(), user)
+    """Analyses of the user's municipality; those over signals only for users who may
+    list no signals (they could difference them with what they list, ADR 0027)."""
+    analyses = scope_to_municipality(HotspotAnalysis.objects.all(), user)
+    if not signal_results_visible_to(user):
+        analyses = analyses.exclude(source=SIGNALS_SOURCE_KEY)
+    return analyses
 
 
 def locations_for(user: User) -> QuerySet[NamedLocation]:

@@ -5,7 +5,9 @@ categories and a date range. Imported incident data sets are always offered. Sig
 are offered only when the signals app provides
 ``wijkregie.signals.feeds.hotspot_points`` (aggregated points: no identifiers); when
 that module or function is absent the option is simply not there. Signal-based
-results show counts only from :data:`SIGNALS_MIN_COUNT` up (disclosure control).
+results show counts only from :data:`SIGNALS_MIN_COUNT` up (disclosure control,
+``analysis.disclose``), and only to users who may list no signals
+(:func:`signal_results_visible_to`).
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from numpy.typing import NDArray
 
-from wijkregie.core.models import Municipality
+from wijkregie.core.models import Municipality, User
 from wijkregie.hotspots.incident_files import RD_NEW
 from wijkregie.hotspots.models import Incident, IncidentDataSet
 
 SIGNALS_FEED_MODULE = "wijkregie.signals.feeds"
 SIGNALS_MIN_COUNT = 5
+SIGNALS_SOURCE_KEY = "signals"
 
 
 @dataclass
@@ -92,16 +95,31 @@ def _signals_source(municipality: Municipality, feed: Callable[..., tuple]) -> S
         return Points(np.asarray(x, float), np.asarray(y, float),
                       np.asarray(dates, dtype="datetime64[D]"), RD_NEW)
 
-    return Source(key="signals", label=str(_("Signals (aggregated)")), points=points,
+    return Source(key=SIGNALS_SOURCE_KEY, label=str(_("Signals (aggregated)")), points=points,
                   categories=list, suppress_below=SIGNALS_MIN_COUNT)
 
 
-def sources_for(municipality: Municipality) -> list[Source]:
-    """The sources a user of ``municipality`` can choose from (callers scope the user)."""
+def signal_results_visible_to(user: User) -> bool:
+    """Whether ``user`` may choose the signals source and see results computed from it.
+
+    A stored result counts every signal, so it cannot be split per viewer; a user who
+    may also list some signals could subtract them and find small counts of the others
+    (ADR 0027). The signals app says who may list nothing (``lists_no_signals``); a feed
+    module without that predicate declares no such restriction."""
+    if signals_feed() is None:
+        return False
+    module = importlib.import_module(SIGNALS_FEED_MODULE)
+    predicate = getattr(module, "lists_no_signals", None)
+    return True if predicate is None else bool(predicate(user))
+
+
+def sources_for(municipality: Municipality, *, user: User | None = None) -> list[Source]:
+    """The sources a user of ``municipality`` can choose from (callers scope the user to
+    the municipality). ``user=None`` is a job running an analysis already authorised."""
     sources = [data_set_source(ds) for ds in
                IncidentDataSet.objects.filter(municipality=municipality)]
     feed = signals_feed()
-    if feed is not None:
+    if feed is not None and (user is None or signal_results_visible_to(user)):
         sources.append(_signals_source(municipality, feed))
     return sources
 

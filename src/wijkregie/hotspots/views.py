@@ -38,7 +38,7 @@ def _municipality(request: HttpRequest):  # type: ignore[no-untyped-def]
 def _page(request: HttpRequest, programme_area: ProgrammeArea | None,
           form: AnalysisForm | None = None) -> HttpResponse:
     municipality = _municipality(request)
-    sources = sources_for(municipality)
+    sources = sources_for(municipality, user=request.user)
     latest = selectors.latest_analysis(
         request.user, programme_area_id=programme_area.pk if programme_area else None)
     initial = {}
@@ -64,9 +64,9 @@ def _page(request: HttpRequest, programme_area: ProgrammeArea | None,
 def _analysis_context(record: HotspotAnalysis | None) -> dict[str, Any]:
     if record is None or record.status != AnalysisStatus.DONE:
         return {"analysis": record}
-    result = record.result
     suppress = record.params.get("suppress_below", 0)
-    geojson = pipeline.to_geojson(result, suppress_below=suppress)
+    result = pipeline.disclose(record.result, suppress)
+    geojson = pipeline.to_geojson(result)
     for feature in geojson["features"]:
         feature["properties"].pop("counts", None)
         feature["properties"]["class_name"] = class_label(feature["properties"]["class_name"])
@@ -77,13 +77,14 @@ def _analysis_context(record: HotspotAnalysis | None) -> dict[str, Any]:
     periods = result["periods"]
     rows = []
     for cell in top:
-        hidden = suppress and cell["total"] < suppress
+        hidden = cell["total"] is None
         rows.append({
             "id": cell["id"], "row": cell["row"], "col": cell["col"],
             "class": cell["class"],
             "class_name": class_label(pipeline.class_name(result, cell["class"])),
             "total": f"<{suppress}" if hidden else cell["total"],
-            "last": "" if hidden else cell["counts"][-1], "trend": cell["trend"],
+            "last": "" if cell["counts"] is None else cell["counts"][-1],
+            "trend": cell["trend"],
             "period_classes": ",".join(map(str, cell.get("period_classes", []))),
         })
     return {
@@ -120,7 +121,7 @@ def run(request: HttpRequest) -> HttpResponse:
     slug = request.POST.get("programme_area", "")
     programme_area = (get_programme_area(request.user, municipality.code, slug, request=request)
                       if slug else None)
-    form = AnalysisForm(request.POST, sources=sources_for(municipality))
+    form = AnalysisForm(request.POST, sources=sources_for(municipality, user=request.user))
     if not form.is_valid():
         return _page(request, programme_area, form)
     data = form.cleaned_data

@@ -79,6 +79,11 @@ class SignalInSerializer(serializers.Serializer):
 
 class SignalOutSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.key")
+    # Encrypted in the database (ADR 0028); the model attributes hold the plain values.
+    description = serializers.CharField()
+    address = serializers.CharField()
+    x_rd = serializers.FloatField(allow_null=True)
+    y_rd = serializers.FloatField(allow_null=True)
     area_code = serializers.SerializerMethodField()
     persons = serializers.SerializerMethodField()
     groups = serializers.SerializerMethodField()
@@ -282,13 +287,14 @@ class MonthlyCounts(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("municipality", str, required=True)],
                    responses=OpenApiTypes.OBJECT,
-                   summary="Signals per buurt, category and month (minimum count rule)")
+                   summary="Signals per buurt, category and month: 'listed' is what you may "
+                           "list, 'count' the others (null below the minimum count)")
     def get(self, request: Request) -> Response:
         municipality = selectors.aggregate_municipalities(request.user).filter(
             code=request.query_params.get("municipality", "")).first()
         if municipality is None:
             raise exceptions.NotFound(_("unknown municipality or not yours"))
-        counts = feeds.monthly_counts(municipality=municipality)
+        counts = feeds.monthly_counts(municipality=municipality, viewer=request.user)
         return Response({"municipality": municipality.code,
                          "min_count": feeds.DEFAULT_MIN_COUNT,
                          "results": [asdict(c) for c in counts]})

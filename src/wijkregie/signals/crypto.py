@@ -1,10 +1,13 @@
-"""Encryption of identity fields and attachments, and keyed hashes for matching persons.
+"""Encryption of identity fields, free text and points of personal-data records, and
+attachments; keyed hashes for matching persons.
 
 Keys never live in the database or in code: they come from the environment
 (``WIJKREGIE_SIGNALS_KEYS``: comma-separated Fernet keys, newest first, and
-``WIJKREGIE_SIGNALS_HMAC_KEY``) or, for a local installation, from files created once
-under ``var/`` with mode 0600. Several Fernet keys allow rotation: the first encrypts,
-all decrypt (``wijkregie signals rotate-keys`` re-encrypts with the first).
+``WIJKREGIE_SIGNALS_HMAC_KEY``) or, for a development installation only, from files
+created once under ``var/`` with mode 0600. In production (``WIJKREGIE_ENV=production``)
+the settings refuse to load without both variables (:func:`check_configured_keys`), and
+no key file is ever created or read. Several Fernet keys allow rotation: the first
+encrypts, all decrypt (``wijkregie signals rotate-keys`` re-encrypts with the first).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import os
 import re
 import secrets
 import unicodedata
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -24,11 +28,53 @@ from typing import Any
 
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 IDENTITY_FIELDS = ("name", "date_of_birth", "address", "bsn")
 
 
-def _key_file(name: str, make: Any) -> str:
+KEYS_VARIABLE = "WIJKREGIE_SIGNALS_KEYS"
+HMAC_VARIABLE = "WIJKREGIE_SIGNALS_HMAC_KEY"
+
+
+def check_configured_keys(environ: Mapping[str, str]) -> None:
+    """Raise ImproperlyConfigured, naming the variable, unless both keys are set and
+    well formed. Called by the settings in production, before anything else runs."""
+    raw = environ.get(KEYS_VARIABLE, "")
+    keys = [k for k in re.split(r"[,\s]+", raw) if k]
+    if not keys:
+        raise ImproperlyConfigured(
+            f"{KEYS_VARIABLE} is not set. In production the signals encryption keys must "
+            f"come from the environment (comma-separated Fernet keys, newest first); see "
+            f"docs/operations/signals-keys.md. Key files are made only for development "
+            f"(WIJKREGIE_ENV=development).")
+    for number, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError) as exc:
+            raise ImproperlyConfigured(
+                f"{KEYS_VARIABLE}: key {number} is not a Fernet key (32 url-safe base64 "
+                f"bytes)") from exc
+    hmac_raw = environ.get(HMAC_VARIABLE, "").strip()
+    if not hmac_raw:
+        raise ImproperlyConfigured(
+            f"{HMAC_VARIABLE} is not set. In production the matching key must come from "
+            f"the environment (32 bytes, url-safe base64); see "
+            f"docs/operations/signals-keys.md.")
+    try:
+        decoded = base64.urlsafe_b64decode(hmac_raw)
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(f"{HMAC_VARIABLE} is not url-safe base64") from exc
+    if len(decoded) < 32:
+        raise ImproperlyConfigured(f"{HMAC_VARIABLE} must decode to at least 32 bytes")
+
+
+def _key_file(name: str, make: Any, variable: str) -> str:
+    """A development key file under var/, made once; refused outside development."""
+    if not getattr(settings, "SIGNALS_KEY_FILES", False):
+        raise ImproperlyConfigured(
+            f"{variable} is not set, and key files are allowed only in development "
+            f"(WIJKREGIE_ENV=development); see docs/operations/signals-keys.md.")
     path = Path(settings.VAR_DIR) / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -40,16 +86,17 @@ def _key_file(name: str, make: Any) -> str:
 
 @lru_cache(maxsize=1)
 def _fernet() -> MultiFernet:
-    raw = os.environ.get("WIJKREGIE_SIGNALS_KEYS") or _key_file(
-        "signals_keys", lambda: Fernet.generate_key().decode())
+    raw = os.environ.get(KEYS_VARIABLE) or _key_file(
+        "signals_keys", lambda: Fernet.generate_key().decode(), KEYS_VARIABLE)
     keys = [k.strip() for k in re.split(r"[,\s]+", raw) if k.strip()]
     return MultiFernet([Fernet(k) for k in keys])
 
 
 @lru_cache(maxsize=1)
 def _hmac_key() -> bytes:
-    raw = os.environ.get("WIJKREGIE_SIGNALS_HMAC_KEY") or _key_file(
-        "signals_hmac_key", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+    raw = os.environ.get(HMAC_VARIABLE) or _key_file(
+        "signals_hmac_key", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        HMAC_VARIABLE)
     return base64.urlsafe_b64decode(raw)
 
 
@@ -81,6 +128,24 @@ def encrypt_bytes(data: bytes) -> bytes:
 
 def decrypt_bytes(token: bytes) -> bytes:
     return _fernet().decrypt(bytes(token))
+
+
+def encrypt_text(text: str) -> bytes:
+    """Free text of a personal-data record (signal description, address, case reason)."""
+    return _fernet().encrypt(text.encode())
+
+
+def decrypt_text(token: bytes) -> str:
+    return _fernet().decrypt(bytes(token)).decode()
+
+
+def encrypt_number(value: float) -> bytes:
+    """An exact coordinate: ``repr`` keeps every digit of the float."""
+    return _fernet().encrypt(repr(float(value)).encode())
+
+
+def decrypt_number(token: bytes) -> float:
+    return float(_fernet().decrypt(bytes(token)))
 
 
 def rotate(token: bytes) -> bytes:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkregie.areas.models import Area
 from wijkregie.core.models import Municipality, Organisation
+from wijkregie.signals.fields import EncryptedFloatField, EncryptedTextField, GridIndexField
 
 
 class Category(models.Model):
@@ -158,17 +159,22 @@ class Signal(models.Model):
                                  verbose_name=_("category"))
     pillar = models.CharField(_("pillar"), max_length=10, choices=Pillar.choices)
     observed_on = models.DateField(_("date observed"))
-    description = models.TextField(_("description"))
+    # Free text and the exact point are stored only encrypted (ADR 0028); the buurt
+    # (area) and the 250 m grid cell stay plain for aggregates and the map.
+    description = EncryptedTextField(_("description"))
     reliability = models.CharField(_("source reliability"), max_length=10,
                                    choices=Reliability.choices)
     sensitivity = models.CharField(_("sensitivity"), max_length=10, choices=Sensitivity.choices,
                                    default=Sensitivity.NORMAL)
     area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+", verbose_name=_("area"))
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    # A point location in RD New metres (EPSG:28992).
-    x_rd = models.FloatField(null=True, blank=True)
-    y_rd = models.FloatField(null=True, blank=True)
+    address = EncryptedTextField(_("address"), blank=True)
+    # A point location in RD New metres (EPSG:28992), encrypted.
+    x_rd = EncryptedFloatField(null=True, blank=True)
+    y_rd = EncryptedFloatField(null=True, blank=True)
+    # The grid cell of the point (floor of metres / GRID_CELL_M), set on every save.
+    grid_x = GridIndexField(source="x_rd", null=True, blank=True, editable=False)
+    grid_y = GridIndexField(source="y_rd", null=True, blank=True, editable=False)
     subjects = models.ManyToManyField(Subject, related_name="signals", blank=True,
                                       verbose_name=_("persons"))
     groups = models.ManyToManyField(SubjectGroup, related_name="signals", blank=True,
@@ -267,7 +273,7 @@ class CaseEvent(models.Model):
     kind = models.CharField(max_length=20)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
-    reason = models.TextField(blank=True)
+    reason = EncryptedTextField(blank=True)
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -29,7 +29,7 @@ from django.http import HttpRequest
 from wijkregie.core import audit
 from wijkregie.core.models import AuditAction, AuditEvent, AuditOutcome, Municipality, User
 from wijkregie.core.scoping import get_scoped_or_404, is_programme_viewer
-from wijkregie.signals import crypto
+from wijkregie.signals import crypto, feeds
 from wijkregie.signals.access_index import INDEX_KEY
 from wijkregie.signals.models import (
     AccessRequestStatus,
@@ -245,9 +245,18 @@ def _filtered(queryset: QuerySet[Signal], filters: SignalFilters) -> QuerySet[Si
     if filters.end:
         queryset = queryset.filter(observed_on__lte=filters.end)
     if filters.text:
-        queryset = queryset.filter(Q(description__icontains=filters.text)
-                                   | Q(address__icontains=filters.text))
+        queryset = queryset.filter(pk__in=_text_matches(queryset, filters.text))
     return queryset
+
+
+def _text_matches(queryset: QuerySet[Signal], text: str) -> list[int]:
+    """Ids of the signals whose description or address contains ``text`` (any case).
+    Both are encrypted (ADR 0028), so the rows already chosen by the other filters and
+    the scoping are decrypted and searched here, not in the database."""
+    needle = text.casefold()
+    return [pk for pk, description, address in
+            queryset.values_list("pk", "description", "address")
+            if needle in description.casefold() or needle in address.casefold()]
 
 
 def _with_relations(queryset: QuerySet[Signal]) -> QuerySet[Signal]:
@@ -460,9 +469,20 @@ def identities(subjects: Iterable[Subject]) -> dict[str, dict[str, str]]:
 # --- groups ----------------------------------------------------------------------------
 
 def list_groups(user: User, *, request: HttpRequest | None = None) -> list[SubjectGroup]:
-    """Group names and sizes; one list event (the names describe groups of persons)."""
+    """Group names and sizes; one list event (the names describe groups of persons).
+    Each group carries ``listed_members`` (members the user may see) and
+    ``other_members`` (the rest, only from the minimum count up, else None): a total size
+    minus the members shown on the group's page would reveal a small number of persons
+    kept from the user (ADR 0027)."""
     require_personal(user, request, "signals.subjectgroup")
-    groups = list(groups_for(user).annotate(member_count=Count("members")))
+    visible = subjects_for(user).values("pk")
+    groups = list(groups_for(user).annotate(
+        member_count=Count("members", distinct=True),
+        listed_members=Count("members", filter=Q(members__in=visible), distinct=True)))
+    for group in groups:
+        group.other_members = feeds.hidden_remainder(  # type: ignore[attr-defined]
+            group.member_count, group.listed_members)  # type: ignore[attr-defined]
+        del group.member_count  # type: ignore[attr-defined]  # never shown as such
     audit_read(AuditAction.LIST, user=user, request=request, purpose=_all_purposes(user),
                object_type="signals.subjectgroup", subject_refs=[],
                detail={"groups": [g.pk for g in groups]})
@@ -478,13 +498,14 @@ def subjects_purpose(user: User, subjects: Iterable[Subject]) -> str:
 
 
 def get_group(user: User, pk: int, *, request: HttpRequest | None = None,
-              audited: bool = True) -> tuple[SubjectGroup, list[Subject], int]:
-    """The group, its members the user may see, and how many others it has; one view
-    event when any member is shown."""
+              audited: bool = True) -> tuple[SubjectGroup, list[Subject], int | None]:
+    """The group, its members the user may see, and how many others it has (only from
+    the minimum count up, else None: ADR 0027); one view event when any member is
+    shown."""
     require_personal(user, request, "signals.subjectgroup")
     group = get_scoped_or_404(groups_for(user), user=user, request=request, pk=pk)
     members = list(subjects_for(user).filter(groups=group))
-    hidden = group.members.count() - len(members)
+    hidden = feeds.hidden_remainder(group.members.count(), len(members))
     if members and audited:
         audit_read(AuditAction.VIEW, user=user, request=request,
                    purpose=subjects_purpose(user, members), object_type="signals.subjectgroup",
@@ -503,6 +524,12 @@ def list_cases(user: User, *, request: HttpRequest | None = None) -> list[Case]:
                object_type="signals.case", subject_refs=[],
                detail={"cases": [c.pk for c in cases]})
     return cases
+
+
+def hidden_case_signals(case: Case, shown: list[Signal]) -> int | None:
+    """How many signals of the case are kept from the user, as it may be told: only from
+    the minimum count up, else None (ADR 0027)."""
+    return feeds.hidden_remainder(case.signals.count(), len(shown))
 
 
 def get_case(user: User, pk: int, *, request: HttpRequest | None = None,

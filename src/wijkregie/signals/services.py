@@ -47,6 +47,8 @@ MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 ATTACHMENT_TYPES = {"application/pdf": b"%PDF", "image/png": b"\x89PNG",
                     "image/jpeg": b"\xff\xd8\xff"}
 
+ADDRESS_MAX_LENGTH = 200  # the form's limit; the column is encrypted text
+
 
 @dataclass(frozen=True)
 class PersonInput:
@@ -127,6 +129,9 @@ def validate_signal(user: User, data: SignalInput, *, locator: Locator | None = 
             "date": data.observed_on.isoformat()}
     if not data.description.strip():
         errors["description"] = _("a description is required")
+    if len(data.address.strip()) > ADDRESS_MAX_LENGTH:
+        errors["address"] = _("the address is longer than %(max)s characters") % {
+            "max": ADDRESS_MAX_LENGTH}
     area = None
     if data.area_code:
         area = (Area.objects.filter(code=data.area_code, municipality=municipality)
@@ -633,13 +638,29 @@ def revoke_partner_tokens(*, actor: User, tokens: list[PartnerToken],
                                 purpose="partner token revoked")
 
 
+# Encrypted fields of personal-data records (fields.py): read decrypts with any key,
+# saving encrypts with the newest.
+ENCRYPTED_RECORD_FIELDS = ((Signal, ("description", "address", "x_rd", "y_rd")),
+                           (CaseEvent, ("reason",)))
+
+
 def rotate_identity_keys(batch_size: int = 500) -> int:
-    """Re-encrypt every identity, TOTP secret and attachment with the newest key (after
-    adding one in front)."""
+    """Re-encrypt every identity, TOTP secret, attachment, signal description, address
+    and point and case reason with the newest key (after adding one in front)."""
     from wijkregie.signals.models import TotpDevice
 
     count = 0
     with transaction.atomic():
+        for model, field_names in ENCRYPTED_RECORD_FIELDS:
+            batch = []
+            for obj in model.objects.only("pk", *field_names).iterator(chunk_size=batch_size):
+                batch.append(obj)
+                if len(batch) == batch_size:
+                    model.objects.bulk_update(batch, field_names)
+                    count += len(batch)
+                    batch = []
+            model.objects.bulk_update(batch, field_names)
+            count += len(batch)
         for model, field_name in ((Subject, "identity"), (TotpDevice, "secret")):
             for obj in model.objects.only("pk", field_name).iterator(chunk_size=batch_size):
                 setattr(obj, field_name, crypto.rotate(getattr(obj, field_name)))

@@ -87,7 +87,8 @@ def _aggregate_municipality(request: HttpRequest) -> Municipality | None:
 def index(request: HttpRequest) -> HttpResponse:
     """Aggregates for everyone with access; links to personal pages for those who may."""
     municipality = _aggregate_municipality(request)
-    counts = feeds.monthly_counts(municipality=municipality) if municipality else []
+    counts = (feeds.monthly_counts(municipality=municipality, viewer=request.user)
+              if municipality else [])
     return render(request, "signals/index.html", {
         "municipality": municipality,
         "municipalities": selectors.aggregate_municipalities(request.user),
@@ -97,13 +98,22 @@ def index(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _cell_label(cell: feeds.GridCell) -> str:
+    others = (str(cell.count) if cell.count is not None
+              else _("fewer than %(min)s") % {"min": feeds.DEFAULT_MIN_COUNT})
+    if not cell.listed:
+        return _("%(count)s signals") % {"count": others}
+    return _("%(listed)s signals you may see; other signals: %(others)s") % {
+        "listed": cell.listed, "others": others}
+
+
 def _cell_feature(cell: feeds.GridCell) -> dict[str, Any]:
     from shapely.geometry import box, mapping
 
     size = feeds.GRID_CELL_M
     square = to_wgs84(box(cell.x0, cell.y0, cell.x0 + size, cell.y0 + size))
     return {"type": "Feature", "geometry": mapping(square),
-            "properties": {"name": _("%(count)s signals") % {"count": cell.count},
+            "properties": {"name": _cell_label(cell),
                            "code": f"{int(cell.x0)},{int(cell.y0)}"}}
 
 
@@ -112,7 +122,8 @@ def _cell_feature(cell: feeds.GridCell) -> dict[str, Any]:
 def signal_map(request: HttpRequest) -> HttpResponse:
     """Grid cells with a minimum count for everyone; markers only for those who may."""
     municipality = _aggregate_municipality(request)
-    cells = feeds.grid_cells(municipality=municipality) if municipality else []
+    cells = (feeds.grid_cells(municipality=municipality, viewer=request.user)
+             if municipality else [])
     features = {"type": "FeatureCollection", "features": [_cell_feature(c) for c in cells]}
     # Person-level markers need the second factor like every personal-data page.
     verified = not totp.needs_second_factor(request.user) or totp.is_verified(request)
@@ -120,6 +131,7 @@ def signal_map(request: HttpRequest) -> HttpResponse:
     return render(request, "signals/map.html", {
         "municipality": municipality, "cells": cells, "map_features": features,
         "markers": markers, "needs_verification": not verified,
+        "personal": selectors.may_see_personal_data(request.user),
         "min_count": feeds.DEFAULT_MIN_COUNT, "cell_m": int(feeds.GRID_CELL_M)})
 
 
@@ -222,6 +234,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 def group_list(request: HttpRequest) -> HttpResponse:
     return render(request, "signals/group_list.html", {
         "groups": selectors.list_groups(request.user, request=request),
+        "min_count": feeds.DEFAULT_MIN_COUNT,
         "may_edit": selectors.may_register_signals(request.user)})
 
 
@@ -269,7 +282,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
         group, members, hidden = selectors.get_group(request.user, pk, request=request)
     return render(request, "signals/group_detail.html", {
-        "group": group, "hidden_count": hidden,
+        "group": group, "hidden_count": hidden, "min_count": feeds.DEFAULT_MIN_COUNT,
         "names": dict(sorted(selectors.identities(members).items())), "form": form,
         "may_edit": selectors.may_register_signals(request.user)}, status=status)
 
@@ -318,7 +331,8 @@ def _case_page(request: HttpRequest, case, signals, bundle_form, transition_form
         "case": case, "signals": _with_people(signals), "history": selectors.case_history(case),
         "participants": case.participants.all(), "is_director": is_director,
         "bundle_form": bundle_form, "transition_form": transition_form,
-        "hidden_count": case.signals.count() - len(signals),
+        "hidden_count": selectors.hidden_case_signals(case, signals),
+        "min_count": feeds.DEFAULT_MIN_COUNT,
         # Retention keeps expired signals while the case is open: its director decides.
         "expired": sorted(retention.expired_among([s.pk for s in signals]))
         if is_director and case.status != CaseStatus.CLOSED else [],

@@ -19,7 +19,9 @@ class Command(BaseCommand):
         token.add_argument("--municipality", required=True, help="CBS code, e.g. GM0363")
         token.add_argument("--days", type=int, default=None,
                            help="days the token works (default: WIJKREGIE_PARTNER_TOKEN_DAYS)")
-        sub.add_parser("rotate-keys", help="re-encrypt identities with the newest key")
+        sub.add_parser("rotate-keys", help="re-encrypt identities, signal texts and points, "
+                                           "case reasons, TOTP secrets and attachments "
+                                           "with the newest key")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "rotate-keys":
