@@ -3,13 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db import transaction
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from wijkregie.areas.models import Area, ProgrammeArea
 from wijkregie.areas.signals import programme_area_retiring, programme_areas_changed
-from wijkregie.core import administration
 from wijkregie.core.admin_audit import AuditedModelAdmin
 from wijkregie.core.models import Municipality
 
@@ -31,18 +28,17 @@ class ProgrammeAreaAdmin(AuditedModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     raw_id_fields = ("buurten",)
 
-    # The admin saves and deletes inside one transaction; the figures of the
-    # municipality are recomputed in it, as the services do (ADR 0010).
-    def save_model(self, request: HttpRequest, obj: ProgrammeArea, form: Any,
-                   change: bool) -> None:
+    # The figures of the municipality are recomputed inside the audited write, as the
+    # services do; a composition that ends is retired first (ADR 0010).
+    def before_related_writes(self, request: HttpRequest, form: Any, change: bool) -> None:
         if change and {"buurten", "municipality"} & set(form.changed_data):
-            old = ProgrammeArea.objects.get(pk=obj.pk)  # buurten not saved yet
+            # The object row is saved already, its buurten not yet: the old composition.
+            old = ProgrammeArea.objects.get(pk=form.instance.pk)
+            if form.initial.get("municipality"):
+                old.municipality_id = form.initial["municipality"]  # as it was shown
             programme_area_retiring.send(sender=ProgrammeArea, programme_area=old)
-        super().save_model(request, obj, form, change)
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any,
-                     change: bool) -> None:
-        super().save_related(request, form, formsets, change)
+    def after_related_writes(self, request: HttpRequest, form: Any, change: bool) -> None:
         if not change or {"buurten", "municipality"} & set(form.changed_data):
             programme_areas_changed.send(sender=ProgrammeArea,
                                          municipality=form.instance.municipality)
@@ -50,21 +46,10 @@ class ProgrammeAreaAdmin(AuditedModelAdmin):
                 programme_areas_changed.send(sender=ProgrammeArea, municipality=Municipality
                                              .objects.get(pk=form.initial["municipality"]))
 
-    def delete_model(self, request: HttpRequest, obj: ProgrammeArea) -> None:
-        self._delete(request, [obj])
+    def before_delete(self, request: HttpRequest, objects: list[Any]) -> None:
+        for programme_area in objects:
+            programme_area_retiring.send(sender=ProgrammeArea, programme_area=programme_area)
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ProgrammeArea]) -> None:
-        self._delete(request, list(queryset))
-
-    @staticmethod
-    def _delete(request: HttpRequest, programme_areas: list[ProgrammeArea]) -> None:
-        """The audited, scoped deletion of the administration services, with the
-        composition retired before and the figures recomputed after (ADR 0010)."""
-        with transaction.atomic():
-            for programme_area in programme_areas:
-                municipality = programme_area.municipality
-                programme_area_retiring.send(sender=ProgrammeArea,
-                                             programme_area=programme_area)
-                administration.delete(actor=request.user, obj=programme_area,
-                                      request=request)
-                programme_areas_changed.send(sender=ProgrammeArea, municipality=municipality)
+    def after_delete(self, request: HttpRequest, objects: list[Any]) -> None:
+        for municipality in {p.municipality_id: p.municipality for p in objects}.values():
+            programme_areas_changed.send(sender=ProgrammeArea, municipality=municipality)

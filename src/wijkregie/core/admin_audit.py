@@ -14,7 +14,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import admin
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
@@ -102,16 +102,43 @@ class AuditedModelAdmin(admin.ModelAdmin):
         parent = super()
 
         def related_writes() -> None:
+            self.before_related_writes(request, form, change)
             parent.save_related(request, form, formsets, change)
+            self.after_related_writes(request, form, change)
 
         administration.save(actor=request.user, obj=form.instance, request=request,
                             related_writes=related_writes)
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
-        administration.delete(actor=request.user, obj=obj, request=request)
+        with transaction.atomic():
+            self.before_delete(request, [obj])
+            administration.delete(actor=request.user, obj=obj, request=request)
+            self.after_delete(request, [obj])
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        administration.delete_all(actor=request.user, objects=list(queryset), request=request)
+        objects = list(queryset)
+        with transaction.atomic():
+            self.before_delete(request, objects)
+            administration.delete_all(actor=request.user, objects=objects, request=request)
+            self.after_delete(request, objects)
+
+    # Hooks for what a write entails beyond its rows, run inside its audited transaction
+    # (e.g. figures recomputed when a programme area changes, ADR 0010). The object
+    # itself is saved before ``before_related_writes``; its many-to-many values and
+    # inline rows between the two.
+    def before_related_writes(self, request: HttpRequest, form: ModelForm,
+                              change: bool) -> None:
+        pass
+
+    def after_related_writes(self, request: HttpRequest, form: ModelForm,
+                             change: bool) -> None:
+        pass
+
+    def before_delete(self, request: HttpRequest, objects: list[models.Model]) -> None:
+        pass
+
+    def after_delete(self, request: HttpRequest, objects: list[models.Model]) -> None:
+        pass
 
 
 class ScopedInline(admin.TabularInline):
