@@ -1,0 +1,71 @@
+"""Red team, issue 10 breach 4: a municipal administrator acting on accounts that are
+not its to administer. Each test FAILS on branch sig-admin and states the break."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.core.admin_forms import admin_form_data
+from tests.core.administration_world import AdminWorld, build_world, client_for
+from wijkregie.core import roles
+from wijkregie.core.models import User
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "Overgenomen-wachtwoord-1"
+
+
+@pytest.fixture
+def world() -> AdminWorld:
+    return build_world()
+
+
+def _superuser_of_a(world: AdminWorld) -> User:
+    return User.objects.create(username="root", is_staff=True, is_superuser=True,
+                               municipality=world.a, organisation=world.orgs["gemeente:A"])
+
+
+def _platform_admin_of_a(world: AdminWorld) -> User:
+    user = User.objects.create(username="platform-a", is_staff=True, municipality=world.a,
+                               organisation=world.orgs["gemeente:A"])
+    user.groups.add(Group.objects.get(name=roles.PLATFORM_ADMINISTRATOR))
+    return user
+
+
+@pytest.mark.parametrize("target", [_superuser_of_a, _platform_admin_of_a],
+                         ids=["superuser", "platform_administrator"])
+def test_redteam_admin_municipal_admin_cannot_set_a_platform_accounts_password(world, target):
+    """BREAK (privilege escalation): ``may_administer`` for a user looks only at the
+    user's municipality and organisation, never at what the user is. A superuser or
+    platform administrator whose ``municipality`` is A (the model allows it; nothing
+    forbids it) is "A's" to the administrator of A, who can set its password on
+    ``/admin/core/user/<id>/password/`` (audited, but allowed). The superuser flag and
+    the platform role are protected against being *given*; the account holding them is
+    not protected against being *taken*: with the new password the administrator of A
+    logs in as that account, and if it has no confirmed TOTP device yet (a superuser
+    made with ``createsuperuser`` and used from the command line) enrols one itself on
+    /signals/2fa/enrol/ and is superuser / platform administrator over every
+    municipality."""
+    account = target(world)
+    client = client_for(world.users["admin:A"])
+    client.post(f"/admin/core/user/{account.pk}/password/", {
+        "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"})
+    account.refresh_from_db()
+    assert not account.check_password(NEW_PASSWORD), (
+        "the administrator of A set the password of an account with platform-wide power")
+
+
+def test_redteam_admin_municipal_admin_cannot_deactivate_a_superuser(world):
+    """BREAK: the same hole on the change form: the administrator of A can deactivate
+    (or rename, or strip ``is_staff`` from) a superuser whose municipality is A, locking
+    the platform's own administrator out."""
+    account = _superuser_of_a(world)
+    client = client_for(world.users["admin:A"])
+    path = f"/admin/core/user/{account.pk}/change/"
+    page = client.get(path)
+    data = admin_form_data(page) if page.status_code == 200 else {}
+    data.pop("is_active", None)
+    client.post(path, data)
+    account.refresh_from_db()
+    assert account.is_active, "the administrator of A deactivated a superuser"
