@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from tests.core.admin_forms import admin_form_data
-from tests.core.administration_world import AdminWorld, build_world, client_for
+from tests.core.administration_world import AdminWorld, add_signal, build_world, client_for
 from wijkregie.core import roles
 from wijkregie.core.models import User
 
@@ -69,3 +69,28 @@ def test_redteam_admin_municipal_admin_cannot_deactivate_a_superuser(world):
     client.post(path, data)
     account.refresh_from_db()
     assert account.is_active, "the administrator of A deactivated a superuser"
+
+
+def test_redteam_admin_municipal_admin_cannot_grant_itself_a_personal_data_role(world):
+    """BREAK (separation of duties, medium): the administrator of A opens its own user
+    page, moves itself to the police of A and adds the partner-worker role next to
+    its administrator role; nothing refuses a change to one's own account. One
+    request later it opens the police's signals with personal data
+    (/signals/<id>/, 200). This is breach 4's scenario ("create users, give them a
+    personal-data role or another organisation ... and thereby read care signals")
+    done on itself: it is now audited and behind the second factor, but still needs no
+    second person. A municipal administrator should not be able to give *itself* a
+    role that sees personal data, nor move itself into a partner organisation."""
+    me = world.users["admin:A"]
+    signal = add_signal(world)
+    client = client_for(me)
+    path = f"/admin/core/user/{me.pk}/change/"
+    page = client.get(path)
+    own_roles = [str(Group.objects.get(name=name).pk)
+                 for name in (roles.ADMINISTRATOR, roles.PARTNER_WORKER)]
+    client.post(path, admin_form_data(page) | {
+        "organisation": str(world.orgs["politie:A"].pk), "groups": own_roles})
+    me = User.objects.get(pk=me.pk)
+    assert not me.groups.filter(name=roles.PARTNER_WORKER).exists(), (
+        "the administrator gave itself a personal-data role")
+    assert client.get(f"/signals/{signal.pk}/").status_code != 200
