@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from tests.core.admin_forms import admin_form_data
 from tests.core.administration_world import AdminWorld, add_signal, build_world, client_for
 from wijkregie.core import roles
-from wijkregie.core.models import User
+from wijkregie.core.models import AuditEvent, User
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +94,30 @@ def test_redteam_admin_municipal_admin_cannot_grant_itself_a_personal_data_role(
     assert not me.groups.filter(name=roles.PARTNER_WORKER).exists(), (
         "the administrator gave itself a personal-data role")
     assert client.get(f"/signals/{signal.pk}/").status_code != 200
+
+
+def test_redteam_admin_audit_log_of_a_shows_no_changes_to_b(world):
+    """BREAK (cross-municipality read, low-medium): an audit event is scoped by the
+    *actor's* municipality (``audit.record`` copies ``actor.municipality_id``;
+    ``AuditEventAdmin`` filters on it), not by the municipality of the object it is
+    about. A platform administrator (or superuser) whose own ``municipality`` is A
+    changes a user of B; the event, with B's user's name, e-mail address and roles
+    before and after, is listed in A's audit log and opened by A's administrator
+    on /admin/core/auditevent/<id>/change/. (The mirror image: B's administrator
+    never sees that B's users were changed.)"""
+    platform = _platform_admin_of_a(world)
+    agent_b = world.users["agent:B"]
+    agent_b.email = "agent.b@bestad.example"
+    agent_b.save()
+    path = f"/admin/core/user/{agent_b.pk}/change/"
+    by_platform = client_for(platform)
+    page = by_platform.get(path)
+    assert page.status_code == 200
+    response = by_platform.post(path, admin_form_data(page) | {"last_name": "Bestadsma"})
+    assert response.status_code == 302
+    admin_a = client_for(world.users["admin:A"])
+    event = AuditEvent.objects.filter(object_type="core.user", object_id=str(agent_b.pk),
+                                      action="update").get()
+    page_a = admin_a.get(f"/admin/core/auditevent/{event.pk}/change/")
+    assert "agent.b@bestad.example" not in page_a.content.decode(), (
+        "A's administrator reads B's user's e-mail address in A's audit log")
