@@ -86,10 +86,10 @@ def test_large_or_permutation_analyses_run_as_a_job(login):
     area = _area_analysis().programme_area
     client.post("/hotspots/run/", {
         "source": f"dataset:{data_set.pk}", "method": "emerging", "period": "M",
-        "cell_size": 200, "permutations": 99, "programme_area": area.slug})
+        "cell_size": 200, "permutations": 999, "programme_area": area.slug})
     analysis = HotspotAnalysis.objects.filter(job__isnull=False).get()
     assert analysis.status == "done" and analysis.job.status == "done"
-    assert analysis.params["permutations"] == 99
+    assert analysis.params["permutations"] == 999
 
 
 def test_bad_parameters_are_refused_on_the_form(login):

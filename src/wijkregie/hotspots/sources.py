@@ -1,16 +1,14 @@
 """Where the points of a hot spot analysis come from: imported incidents or signals.
 
 A source gives projected points and dates for one municipality, optionally limited to
-categories and a date range. Imported incident data sets are always offered. Signals
-are offered only when the signals app provides
-``wijkregie.signals.feeds.hotspot_points`` (aggregated points: no identifiers); when
-that module or function is absent the option is simply not there. Signal-based
-results show counts only from :data:`SIGNALS_MIN_COUNT` up (disclosure control).
+categories and a date range. Imported incident data sets are always offered, and so
+are signals, through ``wijkregie.signals.feeds.hotspot_points`` (aggregated points: no
+identifiers). Signal-based results show counts only from :data:`SIGNALS_MIN_COUNT` up
+(disclosure control).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -23,8 +21,8 @@ from numpy.typing import NDArray
 from wijkregie.core.models import Municipality
 from wijkregie.hotspots.incident_files import RD_NEW
 from wijkregie.hotspots.models import Incident, IncidentDataSet
+from wijkregie.signals import feeds
 
-SIGNALS_FEED_MODULE = "wijkregie.signals.feeds"
 SIGNALS_MIN_COUNT = 5
 
 
@@ -72,16 +70,9 @@ def data_set_source(data_set: IncidentDataSet) -> Source:
                   categories=categories, data_set=data_set)
 
 
-def signals_feed() -> Callable[..., tuple] | None:
-    """``hotspot_points`` of the signals app, or None while that app does not offer it."""
-    try:
-        module = importlib.import_module(SIGNALS_FEED_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name and SIGNALS_FEED_MODULE.startswith(exc.name):
-            return None  # the feed module itself is absent, not a broken import inside it
-        raise
-    feed = getattr(module, "hotspot_points", None)
-    return feed if callable(feed) else None
+def signals_feed() -> Callable[..., tuple]:
+    """``hotspot_points`` of the signals app (looked up per call, so tests can replace it)."""
+    return feeds.hotspot_points
 
 
 def _signals_source(municipality: Municipality, feed: Callable[..., tuple]) -> Source:
