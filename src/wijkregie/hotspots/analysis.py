@@ -86,6 +86,7 @@ class AnalysisParams:
     bandwidth: float | None = None
     window: int = 6
     coverage: float = 0.05
+    refine: int = 1  # KDE: bin on a grid this many times finer (1, 3 or 5)
 
     def __post_init__(self) -> None:
         problems = []
@@ -119,6 +120,8 @@ class AnalysisParams:
             problems.append("window must be at least 1 period")
         if not 0 < self.coverage <= 1:
             problems.append("coverage must be in (0, 1]")
+        if self.refine not in (1, 3, 5):
+            problems.append("refine must be 1, 3 or 5")
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -201,6 +204,8 @@ def check_grid_size(x: NDArray[np.float64], y: NDArray[np.float64],
     grid = grid_for_points(x, y, params.cell_size)
     ny, nx = grid.shape
     cells = ny * nx
+    if params.method == "kde" and params.refine > 1:
+        cells *= params.refine ** 2  # the finer binning grid is what takes the memory
     _, labels = engine.period_index(dates, params.period)
     cell_periods = cells * max(len(labels), 1)
     if cells <= MAX_GRID_CELLS and cell_periods <= MAX_GRID_CELL_PERIODS:
@@ -387,7 +392,7 @@ def run_analysis(
     elif params.method == "kde":
         step(0.2, "kernel density")
         kde = engine.kde_grid(x, y, params.cell_size, params.bandwidth, origin=gc.origin,
-                              shape=gc.shape)
+                              shape=gc.shape, refine=params.refine)
         expected = kde.density.ravel() * gc.grid.cell_area
         classes = _rank_classes(expected)
         per_cell = {"density_per_km2": kde.density.ravel() * 1e6}

@@ -57,6 +57,9 @@ class Command(BaseCommand):
             p.add_argument("--no-fdr", action="store_true", help="no FDR correction")
             p.add_argument("--bandwidth", type=float, help="KDE/forecast bandwidth (m)")
             p.add_argument("--window", type=int, default=6, help="forecast window (periods)")
+            p.add_argument("--refine", type=int, default=1, choices=[1, 3, 5],
+                           help="KDE: bin on a grid 3 or 5 times finer, about 10 or 25 times "
+                                "more exact (docs/analysts/hotspot-methods.md)")
             p.add_argument("--coverage", type=float, default=0.05,
                            help="backtest: share of cells selected")
             p.add_argument("--out", type=Path, help="write .geojson, .csv or .json")
@@ -76,7 +79,8 @@ class Command(BaseCommand):
                     cell_size=options["cell"], period=options["period"],
                     permutations=options["permutations"], seed=options["seed"],
                     fdr=not options["no_fdr"], bandwidth=options["bandwidth"],
-                    window=options["window"], coverage=options["coverage"])
+                    window=options["window"], coverage=options["coverage"],
+                    refine=options["refine"])
                 if action == "backtest":
                     self._backtest(x, y, dates, params, options["out"])
                     progress(1.0, "backtest done")
