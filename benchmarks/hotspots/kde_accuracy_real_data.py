@@ -5,7 +5,8 @@ compared with the exact sum ``f(c) = sum_i K(|c - p_i|)`` at the 300 densest cel
 300 random cells with points nearby. The error is reported as the largest absolute
 difference divided by the peak density of the grid, the measure the docs quote.
 
-    .venv/bin/python benchmarks/hotspots/kde_accuracy_real_data.py [--cell 100] [--cells-per-bandwidth 3]
+    .venv/bin/python benchmarks/hotspots/kde_accuracy_real_data.py --cell 100
+    .venv/bin/python benchmarks/hotspots/kde_accuracy_real_data.py --cell 250
 
 Points far outside the dense extent are left out first, as the page does.
 """
