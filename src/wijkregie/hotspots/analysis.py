@@ -203,11 +203,11 @@ def check_grid_size(x: NDArray[np.float64], y: NDArray[np.float64],
     """Refuse, with the numbers and a way out, a grid too large to compute."""
     grid = grid_for_points(x, y, params.cell_size)
     ny, nx = grid.shape
+    _, labels = engine.period_index(dates, params.period)
+    cell_periods = ny * nx * max(len(labels), 1)
     cells = ny * nx
     if params.method == "kde" and params.refine > 1:
         cells *= params.refine ** 2  # the finer binning grid is what takes the memory
-    _, labels = engine.period_index(dates, params.period)
-    cell_periods = cells * max(len(labels), 1)
     if cells <= MAX_GRID_CELLS and cell_periods <= MAX_GRID_CELL_PERIODS:
         return
     width, height = nx * params.cell_size / 1000, ny * params.cell_size / 1000
