@@ -70,3 +70,23 @@ def test_cli_reports_bad_input(tmp_path):
     good = write_csv(tmp_path / "short.csv", clustered_rows(months=2))
     with pytest.raises(CommandError, match="at least 3 periods"):
         call_command("hotspots", "emerging", str(good), verbosity=0)
+
+
+def test_cli_names_the_projection_it_chose_and_reports_far_points(tmp_path):
+    import io
+
+    import numpy as np
+
+    rng = np.random.default_rng(3)  # Manchester-like lon/lat, plus two points far away
+    rows = [(-2.24 + rng.normal(0, 0.01), 53.48 + rng.normal(0, 0.01),
+             f"2020-{1 + i % 6:02d}", "Burglary") for i in range(400)]
+    rows += [(-6.3, 53.35, "2020-03", "Burglary"), (4.9, 52.37, "2020-04", "Burglary")]
+    path = write_csv(tmp_path / "lonlat.csv", rows, header="Longitude,Latitude,Month,Crime type")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("hotspots", "kde", str(path), "--cell", "200", "--bandwidth", "400",
+                 stdout=out, stderr=err, verbosity=0)
+    text = out.getvalue()
+    assert "note: outside the Netherlands: x/y computed in EPSG:32630 (UTM)" in text
+    assert "projection EPSG:32630 (WGS 84 / UTM zone 30N)" in text
+    assert "warning: 2 points lie far outside the data's dense extent" in err.getvalue()
+    assert "kde: 400 incidents" in text

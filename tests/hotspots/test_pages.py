@@ -5,12 +5,15 @@ import io
 import json
 
 import pytest
+from django.template.defaultfilters import floatformat
 from django.test import Client
 from django.utils import translation
+from django.utils.formats import localize
+from django.utils.translation import gettext
 
 from wijkregie.core.models import AuditEvent, Municipality, User
 from wijkregie.hotspots.analysis import top_cells
-from wijkregie.hotspots.labels import class_label
+from wijkregie.hotspots.labels import class_label, warning_label
 from wijkregie.hotspots.models import HotspotAnalysis, IncidentDataSet, NamedLocation
 
 pytestmark = pytest.mark.django_db
@@ -86,10 +89,10 @@ def test_large_or_permutation_analyses_run_as_a_job(login):
     area = _area_analysis().programme_area
     client.post("/hotspots/run/", {
         "source": f"dataset:{data_set.pk}", "method": "emerging", "period": "M",
-        "cell_size": 200, "permutations": 99, "programme_area": area.slug})
+        "cell_size": 200, "permutations": 999, "programme_area": area.slug})
     analysis = HotspotAnalysis.objects.filter(job__isnull=False).get()
     assert analysis.status == "done" and analysis.job.status == "done"
-    assert analysis.params["permutations"] == 99
+    assert analysis.params["permutations"] == 999
 
 
 def test_bad_parameters_are_refused_on_the_form(login):
@@ -208,3 +211,62 @@ def test_other_municipality_gets_404_everywhere(login):
     assert response.status_code == 200  # the form refuses an unknown source
     assert not HotspotAnalysis.objects.filter(municipality=other_municipality,
                                               data_set=data_set).exists()
+
+
+def test_page_offers_only_permutation_counts_that_can_pass_fdr(login):
+    client = login("analist")
+    page = client.get("/hotspots/").content.decode()
+    assert 'value="999"' in page and 'value="9999"' in page and 'value="99"' not in page
+    data_set = IncidentDataSet.objects.get(municipality__code="GM9001")
+    before = HotspotAnalysis.objects.count()
+    response = client.post("/hotspots/run/", {"source": f"dataset:{data_set.pk}",
+                                              "method": "gistar", "period": "M",
+                                              "cell_size": 250, "permutations": 99})
+    assert response.status_code == 200 and 'role="alert"' in response.content.decode()
+    assert HotspotAnalysis.objects.count() == before
+
+
+def test_top_cells_show_the_trend_the_class_is_based_on(login):
+    analysis = _area_analysis()
+    page = login("analist").get(f"/hotspots/analyses/{analysis.pk}/").content.decode()
+    with translation.override("nl"):  # the page speaks Dutch
+        assert gettext("Trend of the Gi* z-scores (Mann-Kendall tau, p; the basis of the "
+                       "class)") in page
+        assert gettext("Trend of the counts (Kendall's tau)") in page
+    table = page[page.index('id="top-cells"'):]
+    first = top_cells(analysis.result)[0]
+    row = table[table.index(f'data-cell="{first["id"]}"'):]
+    row = row[:row.index("</tr>")]
+    with translation.override("nl"):  # Dutch decimal commas, as the page shows them
+        tau, p = floatformat(first["trend_tau"], 3), floatformat(first["trend_p"], 3)
+        count_trend = "–" if first["trend"] is None else localize(first["trend"])
+    assert f'<td class="class-trend">{tau} (p {p})</td>' in row
+    assert f'<td class="count-trend">{count_trend}</td>' in row
+
+
+def test_a_permutation_run_that_cannot_reach_fdr_says_so(login, tmp_path):
+    import numpy as np
+    from django.core.management import call_command
+
+    from tests.hotspots.helpers import CENTRE, write_csv
+
+    rng = np.random.default_rng(8)  # no cluster at all: BH's threshold falls to alpha/m
+    rows = [(CENTRE[0] + rng.uniform(-1500, 1500), CENTRE[1] + rng.uniform(-1500, 1500),
+             f"2023-{1 + i % 12:02d}-10", "vernieling") for i in range(1500)]
+    call_command("import_incidents", str(write_csv(tmp_path / "flat.csv", rows)),
+                 "--municipality", "GM9001", verbosity=0)
+    data_set = IncidentDataSet.objects.get(source_file="flat.csv")
+    client = login("analist")
+    response = client.post("/hotspots/run/", {"source": f"dataset:{data_set.pk}",
+                                              "method": "gistar", "period": "Q",
+                                              "cell_size": 250, "permutations": 999})
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="analysis-warnings"' in page
+    record = HotspotAnalysis.objects.get(data_set=data_set)
+    warning = next(w for w in record.result["warnings"]
+                   if w["code"] == "permutations_unreachable")
+    assert warning["p_min"] == 0.002 and warning["all_levels"]
+    with translation.override("nl"):
+        assert warning_label(warning) in page
+    assert "0.002" in warning_label(warning)
+    assert 'id="p-value-kind"' in page

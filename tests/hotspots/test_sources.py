@@ -1,4 +1,4 @@
-"""The signals source appears only when the signals app offers hotspot_points.
+"""The signals source: hot spots of aggregated signal points (signals.feeds.hotspot_points).
 
 When signals land, the lead should also run an analysis on the real feed (see the
 report of the hotspots-product branch); here a fake feed stands in for it.
@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
-import types
 
 import numpy as np
 import pytest
 
 from tests.hotspots.helpers import clustered_rows
 from wijkregie.hotspots.models import HotspotAnalysis
-from wijkregie.hotspots.sources import SIGNALS_FEED_MODULE, signals_feed, sources_for
+from wijkregie.hotspots.sources import signals_feed
+from wijkregie.signals import feeds
 
 pytestmark = pytest.mark.django_db
 
@@ -34,24 +33,9 @@ def _fake_feed(calls: list[dict]):  # type: ignore[no-untyped-def]
     return hotspot_points
 
 
-def test_no_signals_option_without_the_feed_module(demo, monkeypatch):
-    monkeypatch.setitem(sys.modules, SIGNALS_FEED_MODULE, None)  # import fails: absent
-    assert signals_feed() is None
-    keys = [s.key for s in sources_for(demo.municipalities[0])]
-    assert keys and "signals" not in keys
-
-
-def test_no_signals_option_when_the_module_lacks_the_function(demo, monkeypatch):
-    monkeypatch.setitem(sys.modules, SIGNALS_FEED_MODULE, types.ModuleType(SIGNALS_FEED_MODULE))
-    assert signals_feed() is None
-    assert "signals" not in [s.key for s in sources_for(demo.municipalities[0])]
-
-
 def test_signals_source_runs_with_a_fake_feed_and_hides_small_counts(login, monkeypatch):
     calls: list[dict] = []
-    module = types.ModuleType(SIGNALS_FEED_MODULE)
-    module.hotspot_points = _fake_feed(calls)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, SIGNALS_FEED_MODULE, module)
+    monkeypatch.setattr(feeds, "hotspot_points", _fake_feed(calls))
     client = login("analist")
     form_page = client.get("/hotspots/").content.decode()
     assert 'value="signals"' in form_page
@@ -80,8 +64,6 @@ def test_signals_source_runs_with_a_fake_feed_and_hides_small_counts(login, monk
 
 def test_signals_source_with_the_real_signals_feed(login):
     """The real feed of the signals app: aggregated points only, small counts hidden."""
-    from wijkregie.signals import feeds
-
     assert signals_feed() is feeds.hotspot_points
     client = login("analist")
     assert 'value="signals"' in client.get("/hotspots/").content.decode()
@@ -95,3 +77,13 @@ def test_signals_source_with_the_real_signals_feed(login):
     assert sum(c["total"] for c in cells) == len(x)  # every signal with a point counted
     text = client.get(f"/hotspots/analyses/{analysis.pk}/export.csv").content.decode()
     assert "<5" in text or all(c["total"] >= 5 for c in cells)
+
+
+def test_sources_import_the_signals_feed_directly():
+    """The path from a signal to a hot spot reads straight through: no importlib lookup."""
+    import inspect
+
+    from wijkregie.hotspots import sources
+
+    assert sources.feeds is feeds
+    assert "importlib" not in inspect.getsource(sources)

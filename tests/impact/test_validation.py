@@ -171,3 +171,17 @@ def test_unreadable_and_malformed_files(tmp_path):
         load_scenario(bad)
     with pytest.raises(ScenarioError, match="scenario: must be a mapping"):
         scenario_from_dict([1, 2])
+
+
+def test_pm_item_with_quantity_and_unit_value_is_refused_naming_the_fields():
+    doc = copy.deepcopy(VALID)
+    doc["alternatives"][1]["measures"][0]["effects"][1] |= {
+        "quantity": [3], "unit_value": {"value": 100, "price_level": 2025}}
+    found = problems(doc)
+    where = "alternatives[1].measures[0].effects[1]"
+    assert any(p.startswith(f"{where}.unit_value: a PM item (pm: '?') has no money value")
+               for p in found), found
+    assert any(p.startswith(f"{where}.quantity: a PM item") for p in found), found
+    only_value = copy.deepcopy(VALID)
+    only_value["alternatives"][1]["measures"][0]["effects"][1]["unit_value"] = {"value": 1}
+    assert {p.split(":")[0] for p in problems(only_value)} == {f"{where}.unit_value"}

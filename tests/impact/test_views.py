@@ -222,6 +222,45 @@ def test_pdf_report_is_a_pdf_with_the_key_numbers(login):
     assert euro(analysis.results["analysis"]["alternatives"][0]["npv"]) in printable
 
 
+def test_pdf_report_has_the_page_charts_as_vector_graphics_with_their_tables(login):
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from wijkregie.impact.exports import scenario_of
+    from wijkregie.impact.presentation import results_view
+
+    analysis = _own()
+    content = login("regisseur").get(f"/impact/{analysis.pk}/download/pdf/").content
+    reader = PdfReader(io.BytesIO(content))
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    view = results_view(analysis.results, scenario_of(analysis))
+    assert len(view.alternatives) >= 2 and all(a.tornado and a.histogram
+                                               for a in view.alternatives)
+    with translation.override("nl"):  # the report speaks the interface language
+        assert gettext("NPV per alternative, with the range from percentile 5 to 95 of the "
+                       "Monte Carlo draws") in text
+        for alt in view.alternatives:
+            assert gettext("Tornado chart of %(name)s") % {"name": alt.name} in text
+            assert gettext("Distribution of the NPV of %(name)s") % {"name": alt.name} in text
+            # the histogram's table: every bin with its number of draws
+            for lo, hi, n in alt.histogram_rows:
+                assert f"{euro(lo)} {euro(hi)} {n}" in text, (alt.name, lo, hi, n)
+            # the tornado's labels, and the comparison table's P5 and P95
+            for bar in alt.tornado:
+                assert str(bar["parameter"]) in text
+        for c in view.comparison:
+            assert f"{c['name']} {euro(c['npv'])} {euro(c['p5'])} {euro(c['p95'])}" in text
+    # Vector bars: filled rectangles in the chart colours, not images.
+    ops = b"".join(page.get_contents().get_data() for page in reader.pages)
+    for colour in (b".168627 .360784 .541176 rg",   # tornado low  (#2b5c8a)
+                   b".815686 .545098 .172549 rg",   # tornado high (#d08b2c)
+                   b".121569 .435294 .262745 rg"):  # positive NPV (#1f6f43)
+        assert colour in ops, colour
+    for page in reader.pages:  # and no raster images
+        xobjects = page["/Resources"].get("/XObject") or {}
+        assert all(xobjects[k].get_object().get("/Subtype") != "/Image" for k in xobjects)
+
+
 def test_import_scenario_file_creates_a_version(login, tmp_path):
     client, analysis = login("analist"), _own()
     doc = yaml.safe_load(client.get(f"/impact/{analysis.pk}/download/yaml/").content)

@@ -177,7 +177,8 @@ class EmergingResult:
     ``code``/``category``: integer and name (see :data:`CATEGORY_CODES`);
     ``mk_tau``, ``mk_z``, ``mk_p``: Mann-Kendall on the cell's Gi* z series;
     ``gi_z``, ``gi_p`` (cells x periods): space-time Gi* per bin (``gi_p`` is the
-    p-value used for significance: ``p_sim`` with permutations, else ``p_norm``);
+    two-sided p-value used for significance: ``min(1, 2 p_sim)`` with
+    permutations, else ``p_norm``);
     ``p_threshold``: the cut-off applied to ``gi_p`` (FDR-adjusted or ``alpha``);
     ``analysed``: False for cells left out (no events in any period, when
     ``drop_empty``), which get ``no_pattern`` and NaN statistics.
@@ -231,7 +232,7 @@ def emerging_hotspots(
     cube = counts[idx].T.ravel()  # period-major, matching spacetime_weights
     gi = gi_star(cube, spacetime_weights(w, n_periods, time_lag), permutations=permutations,
                  seed=seed)
-    p = gi.p_norm if gi.p_sim is None else gi.p_sim
+    p = gi.p  # two-sided, from the normal approximation or the permutations
     threshold = fdr(p, alpha) if fdr_correct else alpha
     z = gi.z.reshape(n_periods, idx.size).T
     p = p.reshape(n_periods, idx.size).T

@@ -30,9 +30,12 @@ class GiStarResult:
     """Gi* per cell.
 
     ``z``: standard normal deviate; ``p_norm``: two-sided normal p (as ArcGIS's
-    GiPValue); ``p_sim``: pseudo p from conditional permutation (``None`` without
-    permutations); ``bins``: -3..+3 confidence bins as ArcGIS's Gi_Bin, computed
-    from ``p_sim`` when available and ``p_norm`` otherwise.
+    GiPValue); ``p_sim``: one-sided pseudo p from conditional permutation, in the
+    direction of the observed deviation (esda's "directed" convention; ``None``
+    without permutations); ``p``: the two-sided p-value the bins are computed from,
+    ``p_norm`` without permutations and ``min(1, 2 * p_sim)`` with them, so that a
+    bin means the same confidence of a two-sided test whichever p it comes from;
+    ``bins``: -3..+3 confidence bins as ArcGIS's Gi_Bin.
     """
 
     z: NDArray[np.float64]
@@ -40,6 +43,22 @@ class GiStarResult:
     p_sim: NDArray[np.float64] | None
     bins: NDArray[np.int8]
     permutations: int
+    p: NDArray[np.float64]
+
+
+def two_sided(p_one_sided: ArrayLike) -> NDArray[np.float64]:
+    """Two-sided p from a one-sided (directed) pseudo p: ``min(1, 2 p)``.
+
+    The directed pseudo p looks only in the tail the observation lies in, so it is
+    half a two-sided p; doubling puts it on the scale of the two-sided normal p
+    that the 90/95/99 % confidence bins are defined on.
+    """
+    return np.minimum(1.0, 2.0 * np.asarray(p_one_sided, dtype=np.float64))
+
+
+def smallest_permutation_p(permutations: int) -> float:
+    """The smallest two-sided pseudo p that ``permutations`` can give: ``2 / (P + 1)``."""
+    return 2.0 / (permutations + 1.0)
 
 
 def star_weights(
@@ -86,7 +105,9 @@ def gi_star(
     one-sided ``1 - Phi(|z|)``, half of ours).
 
     With ``permutations > 0`` the pseudo p-value of the conditional permutation
-    test is added (see :func:`permutation_p`). ``fdr_correct`` applies the
+    test is added (see :func:`permutation_p`) and the bins use its two-sided form
+    ``min(1, 2 p_sim)``: the bins are always those of a two-sided test, as the
+    normal p is (ArcGIS: "90, 95 and 99 percent confidence"). ``fdr_correct`` applies the
     Benjamini-Hochberg correction to the confidence bins, as ArcGIS's "Apply False
     Discovery Rate (FDR) Correction" option does.
 
@@ -107,10 +128,13 @@ def gi_star(
         z = np.where(denom > 0, (lag - xbar * w_sum) / denom, 0.0)
     p_norm = 2.0 * stats.norm.sf(np.abs(z))
     p_sim = None
+    p = p_norm
     if permutations > 0:
         p_sim = permutation_p(x, w_off, permutations=permutations, seed=seed)
-    bins = confidence_bins(z, p_norm if p_sim is None else p_sim, fdr_correct=fdr_correct)
-    return GiStarResult(z=z, p_norm=p_norm, p_sim=p_sim, bins=bins, permutations=permutations)
+        p = two_sided(p_sim)
+    bins = confidence_bins(z, p, fdr_correct=fdr_correct)
+    return GiStarResult(z=z, p_norm=p_norm, p_sim=p_sim, bins=bins, permutations=permutations,
+                        p=p)
 
 
 def fdr(p: ArrayLike, alpha: float = 0.05) -> float:
@@ -118,8 +142,11 @@ def fdr(p: ArrayLike, alpha: float = 0.05) -> float:
 
     With the m p-values sorted ascending, ``k`` is the largest rank with
     ``p_(k) <= k * alpha / m`` and the threshold is ``k * alpha / m``. When no rank
-    qualifies the threshold is ``alpha / m`` (nothing can pass it), the value
-    esda's ``fdr`` returns in that case.
+    qualifies the threshold is ``alpha / m``, the value esda's ``fdr`` returns in
+    that case. The rank test is ``<=`` as Benjamini & Hochberg (1995) state it;
+    esda's ``fdr`` uses ``<``. The two differ only when a p-value equals
+    ``k * alpha / m`` exactly, which permutation p-values (multiples of
+    ``1 / (P + 1)``) can do: there this rule calls the tie significant, esda not.
     """
     p = np.sort(np.asarray(p, dtype=np.float64).ravel())
     p = p[np.isfinite(p)]
@@ -201,10 +228,13 @@ def permutation_p(
 
         p_sim = (min(upper, lower) + 1) / (permutations + 1)
 
-    which equals esda's folded count ``min(larger, P - larger)`` when there are no
-    ties. With ties (common for counts) esda's folding calls an all-zero
-    neighbourhood an extreme low; counting ties on both sides does not, so an
-    island or a constant neighbourhood gets ``p_sim = 1``.
+    This is one-sided, in the tail the observation lies in: esda's ``"directed"``
+    alternative (``min(larger, P - larger)``, the p of esda's ``crand``), equal to it
+    when there are no ties. With ties (common for counts) esda's directed count
+    calls an all-zero neighbourhood an extreme low; counting ties on both sides does
+    not, so an island or a constant neighbourhood gets ``p_sim = 1`` where esda
+    gives ``1 / (P + 1)``. Twice this p, capped at 1, is esda's ``"two-sided"``
+    pseudo p, which :func:`gi_star` uses for the bins (:func:`two_sided`).
 
     Speed: cells are processed in blocks. One matrix of ``permutations x (K+1)``
     random ids (K = most neighbours in the block) is drawn per block and shared by

@@ -18,9 +18,11 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from pyproj import Transformer
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
 
 from wijkregie.hotspots import engine
+from wijkregie.hotspots._grid import grid_for_points
 
 Method = Literal["gistar", "emerging", "kde", "forecast"]
 METHODS: tuple[Method, ...] = ("emerging", "gistar", "kde", "forecast")
@@ -49,6 +51,25 @@ RANK_NAMES = {3: "top 1% of cells", 2: "top 5% of cells", 1: "top 10% of cells",
               0: "below the top 10%"}
 # Share of grid cells per rank class (top 1/5/10 %), for KDE and forecast.
 RANK_SHARES = ((3, 0.01), (2, 0.05), (1, 0.10))
+# The two-sided significance levels of the Gi* bins 1/2/3 (90/95/99 % confidence).
+BIN_LEVELS = (0.10, 0.05, 0.01)
+# Permutation counts the page offers: enough for FDR-corrected bins on real data
+# (the smallest two-sided pseudo p is 2 / (P + 1): 0.002 and 0.0002).
+OFFERED_PERMUTATIONS = (999, 9999)
+# With FDR (Benjamini-Hochberg) at level a over m tests, the smallest attainable p
+# p_min passes only if at least p_min * m / a tests share it: a share p_min / a of
+# all cells. Beyond this share a run is refused as hopeless before it starts.
+MAX_FLOOR_SHARE = 0.10
+
+# Grid bounds. A grid is refused beyond these sizes (a clear message instead of
+# gigabytes of memory); points far outside the data's dense extent are left out first.
+MAX_GRID_CELLS = 1_000_000
+MAX_GRID_CELL_PERIODS = 20_000_000
+# The dense extent: the 1st-99th percentile box of x and of y, grown on every side by
+# half its larger side (at least 2 km). Points outside it are reported and left out.
+DENSE_QUANTILE = 0.01
+DENSE_MARGIN_SHARE = 0.5
+DENSE_MIN_MARGIN = 2000.0
 
 
 @dataclass(frozen=True)
@@ -65,6 +86,7 @@ class AnalysisParams:
     bandwidth: float | None = None
     window: int = 6
     coverage: float = 0.05
+    refine: int = 1  # KDE: bin on a grid this many times finer (1, 3 or 5)
 
     def __post_init__(self) -> None:
         problems = []
@@ -78,6 +100,18 @@ class AnalysisParams:
             problems.append("alpha must be between 0 and 1")
         if self.permutations < 0 or self.permutations > 9999:
             problems.append("permutations must be between 0 and 9999")
+        elif self.permutations and self.fdr and 0 < self.alpha < 1:
+            # The weakest level a class can reach: 90 % bins for Gi*, alpha otherwise.
+            weakest = BIN_LEVELS[0] if self.method == "gistar" else self.alpha
+            share = floor_share(self.permutations, weakest)
+            if share > MAX_FLOOR_SHARE:
+                problems.append(
+                    f"with FDR correction {self.permutations} permutations cannot find "
+                    f"significant cells: the smallest attainable p-value is "
+                    f"{engine.smallest_permutation_p(self.permutations):.3g}, and it passes "
+                    f"the FDR threshold only if {share:.0%} of all cells reach it; use "
+                    f"{' or '.join(map(str, OFFERED_PERMUTATIONS))} permutations, analytic "
+                    "p-values (0), or switch FDR off")
         if self.time_lag < 1:
             problems.append("time lag must be at least 1")
         if self.bandwidth is not None and self.bandwidth <= 0:
@@ -86,6 +120,8 @@ class AnalysisParams:
             problems.append("window must be at least 1 period")
         if not 0 < self.coverage <= 1:
             problems.append("coverage must be in (0, 1]")
+        if self.refine not in (1, 3, 5):
+            problems.append("refine must be 1, 3 or 5")
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -96,6 +132,11 @@ class AnalysisParams:
     def from_dict(cls, data: dict[str, Any]) -> AnalysisParams:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)
+
+
+def floor_share(permutations: int, alpha: float) -> float:
+    """Share of cells that must reach the smallest attainable p for any to pass FDR at alpha."""
+    return engine.smallest_permutation_p(permutations) / alpha
 
 
 def _legend(method: str) -> list[dict[str, Any]]:
@@ -121,6 +162,130 @@ def _rank_classes(score: NDArray[np.float64]) -> NDArray[np.int64]:
         top = order[:k]
         classes[top[score[top] > 0]] = code
     return classes
+
+
+def dense_extent(x: NDArray[np.float64], y: NDArray[np.float64]
+                 ) -> tuple[float, float, float, float]:
+    """``(min_x, min_y, max_x, max_y)`` of the data's dense extent (see DENSE_QUANTILE).
+
+    Percentiles rather than the bounding box, so that a few geocoding errors hundreds
+    of kilometres away neither stretch the grid nor pass unnoticed.
+    """
+    lo_x, hi_x = np.quantile(x, [DENSE_QUANTILE, 1 - DENSE_QUANTILE])
+    lo_y, hi_y = np.quantile(y, [DENSE_QUANTILE, 1 - DENSE_QUANTILE])
+    margin = max(DENSE_MARGIN_SHARE * max(hi_x - lo_x, hi_y - lo_y), DENSE_MIN_MARGIN)
+    return (float(lo_x - margin), float(lo_y - margin), float(hi_x + margin),
+            float(hi_y + margin))
+
+
+def exclude_far_points(
+    x: NDArray[np.float64], y: NDArray[np.float64], dates: NDArray[np.datetime64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.datetime64], dict[str, Any]]:
+    """Leave out the points outside :func:`dense_extent`; say how many and where."""
+    finite = np.isfinite(x) & np.isfinite(y)
+    if not finite.any():
+        raise ValueError("no incident has finite coordinates")
+    box = dense_extent(x[finite], y[finite])
+    keep = finite & (x >= box[0]) & (x <= box[2]) & (y >= box[1]) & (y <= box[3])
+    n_out = int((~keep).sum())
+    report: dict[str, Any] = {"n": n_out, "extent": [round(v, 1) for v in box]}
+    if n_out:
+        far = ~keep & finite
+        if far.any():
+            cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+            report["max_distance_km"] = round(
+                float(np.hypot(x[far] - cx, y[far] - cy).max()) / 1000, 1)
+    return x[keep], y[keep], dates[keep], report
+
+
+def check_grid_size(x: NDArray[np.float64], y: NDArray[np.float64],
+                    dates: NDArray[np.datetime64], params: AnalysisParams) -> None:
+    """Refuse, with the numbers and a way out, a grid too large to compute."""
+    grid = grid_for_points(x, y, params.cell_size)
+    ny, nx = grid.shape
+    _, labels = engine.period_index(dates, params.period)
+    cell_periods = ny * nx * max(len(labels), 1)
+    cells = ny * nx
+    if params.method == "kde" and params.refine > 1:
+        cells *= params.refine ** 2  # the finer binning grid is what takes the memory
+    if cells <= MAX_GRID_CELLS and cell_periods <= MAX_GRID_CELL_PERIODS:
+        return
+    width, height = nx * params.cell_size / 1000, ny * params.cell_size / 1000
+    factor = max(math.sqrt(cells / MAX_GRID_CELLS),
+                 math.sqrt(cell_periods / MAX_GRID_CELL_PERIODS))
+    larger = math.ceil(params.cell_size * factor / 10) * 10
+    raise ValueError(
+        f"the grid would have {cells:,} cells ({nx:,} x {ny:,} cells of "
+        f"{params.cell_size:g} m over {width:,.1f} x {height:,.1f} km) and "
+        f"{cell_periods:,} cell-periods, more than the limit of {MAX_GRID_CELLS:,} cells "
+        f"and {MAX_GRID_CELL_PERIODS:,} cell-periods; choose a cell size of at least "
+        f"{larger:g} m, a longer period or a smaller area")
+
+
+def significance_summary(p: NDArray[np.float64], *, permutations: int, fdr_on: bool,
+                         levels: tuple[float, ...]) -> dict[str, Any]:
+    """Which p-value the classes use, the thresholds applied, and what cannot be reached.
+
+    With P permutations no two-sided pseudo p is below ``2 / (P + 1)``. When that
+    floor lies above the (FDR-adjusted) threshold of a level, no cell can reach that
+    level whatever the data: the summary then carries a warning.
+    """
+    p = np.asarray(p, dtype=np.float64)
+    thresholds = {f"{a:g}": (engine.fdr(p, a) if fdr_on else a) for a in levels}
+    p_min = engine.smallest_permutation_p(permutations) if permutations else None
+    out: dict[str, Any] = {
+        "p_value": ("conditional permutation pseudo p, two-sided (2 x one-sided)"
+                    if permutations else "normal approximation, two-sided"),
+        "permutations": permutations,
+        "fdr": fdr_on,
+        "thresholds": thresholds,
+        "p_min": p_min,
+        "warnings": [],
+    }
+    blocked = [a for a in levels if p_min is not None and p_min > thresholds[f"{a:g}"]]
+    if blocked:
+        out["warnings"].append({
+            "code": "permutations_unreachable", "permutations": permutations,
+            "p_min": round(p_min, 6), "levels": blocked,
+            "thresholds": {f"{a:g}": thresholds[f"{a:g}"] for a in blocked},
+            "all_levels": len(blocked) == len(levels),
+            "suggest": [n for n in OFFERED_PERMUTATIONS if n > permutations]})
+    return out
+
+
+def warning_text(warning: dict[str, Any]) -> str:
+    """The English text of a result warning (the page shows a translated one)."""
+    code = warning["code"]
+    if code == "permutations_unreachable":
+        levels = ", ".join(f"{1 - a:.0%}" for a in warning["levels"])
+        worst = min(warning["thresholds"].values())
+        scope = "no cell can be significant" if warning["all_levels"] else \
+            f"no cell can reach {levels} confidence"
+        return (f"with {warning['permutations']} permutations the smallest attainable "
+                f"p-value is {warning['p_min']:g}, above the "
+                f"{'FDR ' if warning['thresholds'] else ''}threshold ({worst:.2g}): {scope}. "
+                f"Use {' or '.join(map(str, warning['suggest'])) or 'more'} permutations "
+                "or analytic p-values")
+    if code == "periods_unreachable":
+        return (f"in {warning['periods']} of {warning['of']} periods the smallest attainable "
+                f"p-value with {warning['permutations']} permutations "
+                f"({warning['p_min']:g}) is above the FDR threshold: no cell can be "
+                "significant in those periods")
+    if code == "far_points_excluded":
+        extent = warning["extent"]
+        return (f"{warning['n']} points lie far outside the data's dense extent (x "
+                f"{extent[0]:.0f}–{extent[2]:.0f}, y {extent[1]:.0f}–{extent[3]:.0f}; the "
+                f"farthest {warning.get('max_distance_km', '?')} km from its centre) "
+                "and were left out")
+    return code
+
+
+def crs_name(crs: str) -> str:
+    """``EPSG:32630`` -> ``WGS 84 / UTM zone 30N`` (the name pyproj gives)."""
+    try:
+        return CRS.from_user_input(crs).name
+    except CRSError:
+        return ""
 
 
 def _round(values: NDArray[np.float64], digits: int = 4) -> list[float | None]:
@@ -159,6 +324,8 @@ def run_analysis(
 
     if x.size == 0:
         raise ValueError("no incidents match the chosen area, category and period")
+    x, y, dates, outliers = exclude_far_points(x, y, dates)
+    check_grid_size(x, y, dates, params)
     step(0.05, "counting incidents per cell and period")
     gc = engine.grid_counts(x, y, dates, cell_size=params.cell_size, period=params.period)
     counts = gc.counts
@@ -169,6 +336,9 @@ def run_analysis(
     per_cell: dict[str, Any] = {}
     per_period: NDArray[np.int64] | None = None  # (cells, periods) classes for the slider
     extra: dict[str, Any] = {}
+    warnings: list[dict[str, Any]] = []
+    if outliers["n"]:
+        warnings.append({"code": "far_points_excluded", **outliers})
     if params.method == "emerging":
         if n_periods < 3:
             raise ValueError("emerging hot spot analysis needs at least 3 periods; "
@@ -182,6 +352,10 @@ def run_analysis(
         per_period = (np.sign(np.nan_to_num(res.gi_z)) * significant).astype(np.int64)
         per_cell = {"trend_tau": res.mk_tau, "trend_p": res.mk_p, "z": res.gi_z[:, -1]}
         extra = {"p_threshold": res.p_threshold}
+        sig = significance_summary(res.gi_p[res.analysed], permutations=params.permutations,
+                                   fdr_on=params.fdr, levels=(params.alpha,))
+        extra["significance"] = sig
+        warnings += sig.pop("warnings")
         analysed = res.analysed
     elif params.method == "gistar":
         step(0.2, f"Gi* over {int(occupied.sum())} cells")
@@ -194,19 +368,31 @@ def run_analysis(
         z = np.full(n_cells, np.nan)
         z[idx] = overall.z
         p = np.full(n_cells, np.nan)
-        p[idx] = overall.p_norm if overall.p_sim is None else overall.p_sim
+        p[idx] = overall.p  # two-sided, normal or permutation: the p the bins use
+        sig = significance_summary(overall.p, permutations=params.permutations,
+                                   fdr_on=params.fdr, levels=BIN_LEVELS)
         per_period = np.zeros((n_cells, n_periods), dtype=np.int64)
+        blocked_periods = 0
         for t in range(n_periods):
             step(0.3 + 0.6 * t / n_periods, f"Gi* for period {t + 1} of {n_periods}")
             res_t = engine.gi_star(counts[idx, t], sub_w, permutations=params.permutations,
                                    seed=params.seed, fdr_correct=params.fdr)
             per_period[idx, t] = res_t.bins
+            period_sig = significance_summary(res_t.p, permutations=params.permutations,
+                                              fdr_on=params.fdr, levels=(BIN_LEVELS[0],))
+            blocked_periods += bool(period_sig["warnings"])
+        if blocked_periods and not sig["warnings"]:
+            warnings.append({"code": "periods_unreachable", "periods": blocked_periods,
+                             "of": n_periods, "permutations": params.permutations,
+                             "p_min": sig["p_min"]})
+        warnings += sig.pop("warnings")
+        extra["significance"] = sig
         per_cell = {"z": z, "p": p}
         analysed = occupied
     elif params.method == "kde":
         step(0.2, "kernel density")
         kde = engine.kde_grid(x, y, params.cell_size, params.bandwidth, origin=gc.origin,
-                              shape=gc.shape)
+                              shape=gc.shape, refine=params.refine)
         expected = kde.density.ravel() * gc.grid.cell_area
         classes = _rank_classes(expected)
         per_cell = {"density_per_km2": kde.density.ravel() * 1e6}
@@ -251,6 +437,9 @@ def run_analysis(
         "method": params.method,
         "params": params.as_dict(),
         "crs": crs,
+        "crs_name": crs_name(crs),
+        "warnings": warnings,
+        "n_excluded_far": outliers["n"],
         "grid": {"origin": list(gc.origin), "cell_size": gc.cell_size,
                  "shape": list(gc.shape)},
         "periods": [str(p) for p in gc.periods],
@@ -387,6 +576,13 @@ def to_csv_text(result: dict[str, Any], *, suppress_below: int = 0) -> str:
                 f"incidents: {result['n_incidents']}"]
     comments += [f"parameter {k}: {v}" for k, v in result["params"].items()]
     comments += [f"class {item['code']}: {item['name']}" for item in result["legend"]]
+    comments += ["column trend: Kendall's tau of the cell's counts per period"]
+    if result["method"] == "emerging":
+        comments += ["columns trend_tau, trend_p: Mann-Kendall trend of the cell's Gi* "
+                     "z-scores, the trend the emerging class is based on"]
+    if result.get("significance"):
+        comments += [f"column p: {result['significance']['p_value']}"]
+    comments += [f"warning: {warning_text(w)}" for w in result.get("warnings", [])]
     lines: list[list[Any]] = []
     g = result["grid"]
     stat_keys = [k for k in ("z", "p", "trend_tau", "trend_p", "density_per_km2", "risk")

@@ -31,7 +31,16 @@ from ._forecast import (
     kde_forecast,
     prospective_forecast,
 )
-from ._gistar import GiStarResult, confidence_bins, fdr, gi_star, permutation_p, star_weights
+from ._gistar import (
+    GiStarResult,
+    confidence_bins,
+    fdr,
+    gi_star,
+    permutation_p,
+    smallest_permutation_p,
+    star_weights,
+    two_sided,
+)
 from ._grid import RD_NEW, Grid, GridCounts, grid_counts, period_index, project_lonlat
 from ._kde import KDEResult, default_bandwidth, kde_grid, kernel_value, smooth_grid
 from ._weights import distance_band_weights, grid_weights, spacetime_weights
@@ -67,7 +76,9 @@ __all__ = [
     "permutation_p",
     "project_lonlat",
     "prospective_forecast",
+    "smallest_permutation_p",
     "smooth_grid",
     "spacetime_weights",
     "star_weights",
+    "two_sided",
 ]

@@ -56,7 +56,13 @@ class AnalysisForm(forms.Form):
                                    max_value=2000, initial=250)
     permutations = forms.TypedChoiceField(
         label=_("Permutations (pseudo p-values)"), coerce=int, initial=0,
-        choices=[(0, _("none: analytic p-values (fast)")), (99, "99"), (999, "999")])
+        choices=[(0, _("none: analytic p-values (fast)")),
+                 (999, _("999 (smallest attainable p 0.002)")),
+                 (9999, _("9999 (smallest attainable p 0.0002, slow)"))],
+        help_text=_("With FDR correction a permutation test can only find a cell significant "
+                    "when enough cells reach the smallest attainable p-value; with few "
+                    "permutations nothing can be significant. The result says so when that "
+                    "happens."))
 
     def __init__(self, *args: Any, sources: list[Source], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

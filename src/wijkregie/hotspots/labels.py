@@ -6,6 +6,9 @@ other tools); pages show these translations.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 CLASS_LABELS = {
@@ -58,3 +61,37 @@ def class_label(name: str) -> str:
 
 def translated_legend(legend: list[dict]) -> list[dict]:
     return [item | {"name": class_label(item["name"])} for item in legend]
+
+
+def warning_label(warning: dict[str, Any]) -> str:
+    """The translated text of a stored result warning (see analysis.warning_text)."""
+    code = warning.get("code")
+    if code == "permutations_unreachable":
+        suggest = " / ".join(map(str, warning.get("suggest", []))) or "9999"
+        if warning.get("all_levels"):
+            text = gettext(
+                "With %(permutations)s permutations the smallest attainable p-value is "
+                "%(p_min)s, above the FDR threshold: no cell can be significant. Choose "
+                "%(suggest)s permutations or analytic p-values.")
+        else:
+            text = gettext(
+                "With %(permutations)s permutations the smallest attainable p-value is "
+                "%(p_min)s, above the FDR threshold of the stricter confidence levels "
+                "(%(levels)s): no cell can reach them. Choose %(suggest)s permutations or "
+                "analytic p-values.")
+        levels = ", ".join(f"{1 - a:.0%}" for a in warning.get("levels", []))
+        return text % {"permutations": warning["permutations"], "p_min": f"{warning['p_min']:g}",
+                       "suggest": suggest, "levels": levels}
+    if code == "periods_unreachable":
+        return gettext(
+            "In %(periods)s of %(of)s periods the smallest attainable p-value with "
+            "%(permutations)s permutations (%(p_min)s) is above the FDR threshold: no cell "
+            "can be significant in those periods.") % {
+                "periods": warning["periods"], "of": warning["of"],
+                "permutations": warning["permutations"], "p_min": f"{warning['p_min']:g}"}
+    if code == "far_points_excluded":
+        return gettext(
+            "%(n)s incidents lie far outside the dense extent of the data (the farthest "
+            "%(km)s km from its centre) and were left out of the analysis.") % {
+                "n": warning["n"], "km": warning.get("max_distance_km", "?")}
+    return str(code)

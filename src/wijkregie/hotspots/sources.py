@@ -1,18 +1,15 @@
 """Where the points of a hot spot analysis come from: imported incidents or signals.
 
 A source gives projected points and dates for one municipality, optionally limited to
-categories and a date range. Imported incident data sets are always offered. Signals
-are offered only when the signals app provides
-``wijkregie.signals.feeds.hotspot_points`` (aggregated points: no identifiers); when
-that module or function is absent the option is simply not there. Signal-based
-results show counts only from :data:`SIGNALS_MIN_COUNT` up (disclosure control,
-``analysis.disclose``), and only to users who may list no signals
+categories and a date range. Imported incident data sets are always offered, and so
+are signals, through ``wijkregie.signals.feeds.hotspot_points`` (aggregated points: no
+identifiers). Signal-based results show counts only from :data:`SIGNALS_MIN_COUNT` up
+(disclosure control, ``analysis.disclose``), and only to users who may list no signals
 (:func:`signal_results_visible_to`).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -25,8 +22,8 @@ from numpy.typing import NDArray
 from wijkregie.core.models import Municipality, User
 from wijkregie.hotspots.incident_files import RD_NEW
 from wijkregie.hotspots.models import Incident, IncidentDataSet
+from wijkregie.signals import feeds
 
-SIGNALS_FEED_MODULE = "wijkregie.signals.feeds"
 SIGNALS_MIN_COUNT = 5
 SIGNALS_SOURCE_KEY = "signals"
 
@@ -75,16 +72,9 @@ def data_set_source(data_set: IncidentDataSet) -> Source:
                   categories=categories, data_set=data_set)
 
 
-def signals_feed() -> Callable[..., tuple] | None:
-    """``hotspot_points`` of the signals app, or None while that app does not offer it."""
-    try:
-        module = importlib.import_module(SIGNALS_FEED_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name and SIGNALS_FEED_MODULE.startswith(exc.name):
-            return None  # the feed module itself is absent, not a broken import inside it
-        raise
-    feed = getattr(module, "hotspot_points", None)
-    return feed if callable(feed) else None
+def signals_feed() -> Callable[..., tuple]:
+    """``hotspot_points`` of the signals app (looked up per call, so tests can replace it)."""
+    return feeds.hotspot_points
 
 
 def _signals_source(municipality: Municipality, feed: Callable[..., tuple]) -> Source:
@@ -104,13 +94,8 @@ def signal_results_visible_to(user: User) -> bool:
 
     A stored result counts every signal, so it cannot be split per viewer; a user who
     may also list some signals could subtract them and find small counts of the others
-    (ADR 0027). The signals app says who may list nothing (``lists_no_signals``); a feed
-    module without that predicate declares no such restriction."""
-    if signals_feed() is None:
-        return False
-    module = importlib.import_module(SIGNALS_FEED_MODULE)
-    predicate = getattr(module, "lists_no_signals", None)
-    return True if predicate is None else bool(predicate(user))
+    (ADR 0027). The signals app says who may list nothing."""
+    return feeds.lists_no_signals(user)
 
 
 def sources_for(municipality: Municipality, *, user: User | None = None) -> list[Source]:

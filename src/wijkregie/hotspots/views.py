@@ -19,7 +19,7 @@ from wijkregie.core.uploads import save_uploads
 from wijkregie.hotspots import analysis as pipeline
 from wijkregie.hotspots import selectors, services
 from wijkregie.hotspots.forms import AnalysisForm, IncidentUploadForm, SaveLocationForm
-from wijkregie.hotspots.labels import class_label, translated_legend
+from wijkregie.hotspots.labels import class_label, translated_legend, warning_label
 from wijkregie.hotspots.models import AnalysisStatus, HotspotAnalysis
 from wijkregie.hotspots.sources import sources_for
 
@@ -85,6 +85,7 @@ def _analysis_context(record: HotspotAnalysis | None) -> dict[str, Any]:
             "total": f"<{suppress}" if hidden else cell["total"],
             "last": "" if cell["counts"] is None else cell["counts"][-1],
             "trend": cell["trend"],
+            "class_trend": cell.get("trend_tau"), "class_trend_p": cell.get("trend_p"),
             "period_classes": ",".join(map(str, cell.get("period_classes", []))),
         })
     return {
@@ -96,6 +97,9 @@ def _analysis_context(record: HotspotAnalysis | None) -> dict[str, Any]:
                          for item in legend],
         "save_form": SaveLocationForm(initial={"cell": top[0]["id"] if top else None}),
         "suppress_below": suppress,
+        "warnings": [warning_label(w) for w in result.get("warnings", [])],
+        "significance": result.get("significance"),
+        "has_class_trend": result["method"] == "emerging",
     }
 
 

@@ -297,7 +297,11 @@ def _effect_doc(effect: dict[str, Any]) -> None:
     uv = effect.pop("unit_value", {}) or {}
     kind = uv.pop("kind", "value")
     if effect.get("pm"):
-        return  # a PM item has a direction, no money value
+        # A PM item has a direction, no money value. A filled-in unit value goes on to
+        # validation, which refuses it naming the field, rather than being dropped.
+        if any(v not in (None, "") for v in uv.values()):
+            effect["unit_value"] = uv
+        return
     if kind == "library":
         effect["unit_value"] = {"library": uv.get("library", "")}
     elif kind == "parameter":

@@ -16,6 +16,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from . import pdf_charts
 from .charts import euro
 from .models import Analysis
 from .presentation import ResultsView, results_view
@@ -181,6 +182,13 @@ def report_pdf(analysis: Analysis) -> bytes:
             "level": m["price_level"], "first": m["base_year"], "last": m["last_year"],
             "rate": _pct(m["discount_rate"]), "zero": m["zero_alternative"]}), body),
         _table(summary))
+    # The comparison of alternatives, drawn from the data the page's chart uses.
+    compare = [[_("alternative"), _("NPV"), "P5", "P95", _("P(NPV > 0)")]]
+    compare += [[c["name"], euro(c["npv"]), euro(c["p5"]), euro(c["p95"]),
+                 _pct(c["probability_positive"])] for c in view.comparison]
+    story += [Spacer(1, 2 * mm), pdf_charts.comparison_drawing(view.comparison, _(
+        "NPV per alternative, with the range from percentile 5 to 95 of the Monte Carlo "
+        "draws")), _table(compare)]
     for a in view.alternatives:
         rows = [[_("stakeholder"), _("PV costs"), _("PV benefits"), _("NPV")]]
         rows += [[s["label"], euro(s["pv_costs"]), euro(s["pv_benefits"]), euro(s["npv"])]
@@ -210,6 +218,18 @@ def report_pdf(analysis: Analysis) -> bytes:
               [Paragraph(_esc(_("No parameter has a distribution: no Monte Carlo analysis.")),
                          body)]),
             Spacer(1, 2 * mm), _table(tornado))
+    for a in view.alternatives:
+        charts: list[Any] = []
+        if a.tornado:
+            charts += [Spacer(1, 3 * mm), pdf_charts.tornado_drawing(
+                a.tornado, a.summary["npv"], _("Tornado chart of %(name)s") % {"name": a.name})]
+        if a.histogram:
+            rows = [[_("NPV from"), _("NPV to"), _("draws")]]
+            rows += [[euro(lo), euro(hi), str(n)] for lo, hi, n in a.histogram_rows]
+            charts += [Spacer(1, 3 * mm), pdf_charts.histogram_drawing(
+                a.histogram["edges"], a.histogram["counts"],
+                _("Distribution of the NPV of %(name)s") % {"name": a.name}), _table(rows)]
+        story += charts
     assumptions = [[_("item"), _("value"), _("unit"), _("distribution / origin"), _("source")]]
     assumptions += [[str(c) for c in row] for row in _assumption_rows(view)]
     section(_("Assumptions and sources"), _table(assumptions, wrap=True, styles=styles))

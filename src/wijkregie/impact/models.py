@@ -75,6 +75,9 @@ class AnalysisVersion(_ScenarioDocument, models.Model):
     scenario_text = models.TextField()
     question = models.TextField(blank=True)
     note = models.CharField(max_length=200, blank=True)
+    # The version of the municipality's unit-value library the scenario was computed
+    # with (UnitValueLibrary.version at save time); null for versions saved before.
+    library_version = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
@@ -109,6 +112,10 @@ class UnitValue(models.Model):
     source_year = models.PositiveSmallIntegerField(_("source: publication year"))
     source_locator = models.CharField(_("source: table or page"), max_length=200, blank=True)
     source_url = models.URLField(_("source: URL"), blank=True)
+    # A retired value is no longer offered for new effects; scenarios that already use
+    # it keep computing with it, and their results say it is retired.
+    retired_at = models.DateTimeField(_("retired on"), null=True, blank=True)
+    retired_reason = models.CharField(_("reason for retiring"), max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
@@ -122,3 +129,24 @@ class UnitValue(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class UnitValueLibrary(models.Model):
+    """The version counter of a municipality's unit-value library.
+
+    Every addition, change, retirement or removal of a unit value raises ``version``
+    by one in the same transaction, so "library version N" names one state of the
+    library, and each saved scenario version records the N it was computed with.
+    """
+
+    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE,
+                                        related_name="impact_unit_value_library")
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("unit-value library")
+        verbose_name_plural = _("unit-value libraries")
+
+    def __str__(self) -> str:
+        return f"{self.municipality} v{self.version}"

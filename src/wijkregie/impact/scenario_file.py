@@ -368,10 +368,18 @@ class _Parser:
         if pm is not None and pm not in PM_DIRECTIONS:
             self.fail(f"{path}.pm", f"unknown direction {pm!r} (one of {', '.join(PM_DIRECTIONS)})")
         quantity = data.get("quantity")
-        quantities = {} if pm is not None and quantity is None else self.year_series(
-            quantity, f"{path}.quantity")
         unit_value = None
-        if pm is None:
+        if pm is not None:
+            # A PM item has no money value: a quantity or unit value on it would be
+            # dropped without a word, so refuse it and name the field.
+            for key in ("quantity", "unit_value"):
+                if data.get(key) is not None:
+                    self.fail(f"{path}.{key}", f"a PM item (pm: {pm!r}) has no money value, "
+                              f"so its {key} would be ignored; remove {key}, or remove pm "
+                              "to value the effect")
+            quantities: dict[int, float] = {}
+        else:
+            quantities = self.year_series(quantity, f"{path}.quantity")
             unit_value = self.unit_value(data.get("unit_value"), f"{path}.unit_value")
         return Effect(
             name=self.text(data, "name", path),

@@ -15,7 +15,7 @@ from wijkregie.core.models import AuditAction, Municipality, User
 
 from .engine import Analysis as EngineAnalysis
 from .engine import analyse
-from .models import Analysis, AnalysisVersion, UnitValue
+from .models import Analysis, AnalysisVersion, UnitValue, UnitValueLibrary
 from .report_text import analysis_to_dict
 from .scenario import Problem, Scenario, ScenarioError
 from .scenario_file import scenario_from_dict
@@ -24,17 +24,31 @@ from .unit_values import Citation, LibraryValue
 HISTOGRAM_BINS = 30
 
 
+def library_version(municipality: Municipality) -> int:
+    """The current version of the municipality's unit-value library (0: never changed)."""
+    row = UnitValueLibrary.objects.filter(municipality=municipality).first()
+    return row.version if row else 0
+
+
+def _bump_library_version(municipality: Municipality) -> int:
+    """Raise the library version by one; call inside the transaction of the change."""
+    row, _created = UnitValueLibrary.objects.select_for_update().get_or_create(
+        municipality=municipality)
+    row.version += 1
+    row.save(update_fields=["version", "updated_at"])
+    return row.version
+
+
+def offered_library_keys(municipality: Municipality) -> list[str]:
+    """Keys the editor offers for new effects: the library without retired values."""
+    return sorted(UnitValue.objects.filter(municipality=municipality, retired_at__isnull=True)
+                  .values_list("key", flat=True))
+
+
 def library_of(municipality: Municipality) -> dict[str, LibraryValue]:
-    """The municipality's unit-value library in the engine's form."""
-    return {
-        v.key: LibraryValue(
-            key=v.key, value=v.value, unit=v.unit, price_level=v.price_level, year=v.year,
-            description=v.description,
-            citation=Citation(title=v.source_title, publisher=v.source_publisher,
-                              year=v.source_year, locator=v.source_locator, url=v.source_url),
-        )
-        for v in UnitValue.objects.filter(municipality=municipality)
-    }
+    """The municipality's unit-value library in the engine's form (retired values too,
+    so that scenarios using them keep computing)."""
+    return {v.key: library_of_row(v) for v in UnitValue.objects.filter(municipality=municipality)}
 
 
 def validate_scenario(doc: Any, *, municipality: Municipality) -> Scenario:
@@ -49,10 +63,40 @@ def validate_scenario(doc: Any, *, municipality: Municipality) -> Scenario:
     return scenario_from_dict(doc, library=library_of(municipality))
 
 
-def compute_results(scenario: Scenario) -> dict[str, Any]:
-    """What the results pages show: ``mkba run --json`` output plus NPV histograms."""
+def compute_results(scenario: Scenario, *, municipality: Municipality | None = None
+                    ) -> dict[str, Any]:
+    """What the results pages show: ``mkba run --json`` output plus NPV histograms.
+
+    With ``municipality`` the results also record the library version and, for every
+    library value the scenario uses, the value and citation it was computed with.
+    """
     analysis = analyse(scenario)
-    return {"analysis": analysis_to_dict(analysis), "histograms": _histograms(analysis)}
+    out = {"analysis": analysis_to_dict(analysis), "histograms": _histograms(analysis)}
+    if municipality is not None:
+        out["library"] = library_record(scenario, municipality)
+    return out
+
+
+def library_record(scenario: Scenario, municipality: Municipality) -> dict[str, Any]:
+    """The library version and the library values a scenario used, as computed."""
+    keys = sorted({e.unit_value.library_key for alt in scenario.alternatives
+                   for m in alt.measures for e in m.effects
+                   if e.unit_value is not None and e.unit_value.library_key})
+    rows = {v.key: v for v in UnitValue.objects.filter(municipality=municipality, key__in=keys)}
+    return {"version": library_version(municipality), "values": {
+        key: {"value": rows[key].value, "unit": rows[key].unit,
+              "price_level": rows[key].price_level, "year": rows[key].year,
+              "source": str(library_of_row(rows[key]).citation),
+              "retired": rows[key].retired_at is not None}
+        for key in keys if key in rows}}
+
+
+def library_of_row(v: UnitValue) -> LibraryValue:
+    return LibraryValue(
+        key=v.key, value=v.value, unit=v.unit, price_level=v.price_level, year=v.year,
+        description=v.description,
+        citation=Citation(title=v.source_title, publisher=v.source_publisher,
+                          year=v.source_year, locator=v.source_locator, url=v.source_url))
 
 
 def _histograms(analysis: EngineAnalysis) -> dict[str, dict[str, list[float]]]:
@@ -73,9 +117,11 @@ def create_analysis(*, actor: User | None, programme_area: ProgrammeArea, title:
     analysis = Analysis.objects.create(
         municipality=programme_area.municipality, programme_area=programme_area, title=title,
         question=question, scenario=scenario, version=1, updated_by=actor,
-        results=compute_results(validated), results_computed_at=timezone.now())
+        results=compute_results(validated, municipality=programme_area.municipality),
+        results_computed_at=timezone.now())
     AnalysisVersion.objects.create(analysis=analysis, number=1, scenario=scenario,
-                                   question=question, note=note or "created", created_by=actor)
+                                   question=question, note=note or "created", created_by=actor,
+                                   library_version=library_version(programme_area.municipality))
     audit.record(AuditAction.CREATE, actor=actor, obj=analysis, purpose="impact analysis",
                  detail={"version": 1, "note": note})
     return analysis
@@ -89,12 +135,13 @@ def update_analysis(*, actor: User, analysis: Analysis, title: str, question: st
     locked = Analysis.objects.select_for_update().get(pk=analysis.pk)
     locked.version += 1
     locked.title, locked.question, locked.scenario = title, question, scenario
-    locked.results = compute_results(validated)
+    locked.results = compute_results(validated, municipality=analysis.municipality)
     locked.results_computed_at = timezone.now()
     locked.updated_by = actor
     locked.save()
     AnalysisVersion.objects.create(analysis=locked, number=locked.version, scenario=scenario,
-                                   question=question, note=note or "edited", created_by=actor)
+                                   question=question, note=note or "edited", created_by=actor,
+                                   library_version=library_version(analysis.municipality))
     audit.record(AuditAction.UPDATE, actor=actor, obj=locked, purpose="impact analysis",
                  detail={"version": locked.version, "note": note})
     return locked
@@ -115,28 +162,51 @@ def save_unit_value(*, actor: User, municipality: Municipality, values: Mapping[
         setattr(target, name, values[name])
     target.updated_by = actor
     target.save()
+    version = _bump_library_version(municipality)
     audit.record(AuditAction.CREATE if created else AuditAction.UPDATE, actor=actor,
-                 obj=target, purpose="unit-value library", detail={"key": target.key})
+                 obj=target, purpose="unit-value library",
+                 detail={"key": target.key, "library_version": version})
     return target
+
+
+@transaction.atomic
+def retire_unit_value(*, actor: User, unit_value: UnitValue, reason: str) -> UnitValue:
+    """Stop offering a unit value for new effects; scenarios using it keep it, marked."""
+    reason = reason.strip()
+    if not reason:
+        raise ScenarioError([Problem(f"{unit_value.key}.retired_reason",
+                                     "say why the value is retired")])
+    if unit_value.retired_at is not None:
+        raise ScenarioError([Problem(unit_value.key, "is already retired")])
+    unit_value.retired_at = timezone.now()
+    unit_value.retired_reason = reason[:300]
+    unit_value.updated_by = actor
+    unit_value.save(update_fields=["retired_at", "retired_reason", "updated_by", "updated_at"])
+    version = _bump_library_version(unit_value.municipality)
+    audit.record(AuditAction.UPDATE, actor=actor, obj=unit_value, purpose="unit-value library",
+                 detail={"key": unit_value.key, "retired": reason[:300],
+                         "library_version": version})
+    return unit_value
 
 
 @transaction.atomic
 def delete_unit_value(*, actor: User, unit_value: UnitValue) -> None:
     """Remove a unit value unless a scenario of the municipality still uses it."""
     users = [a.title for a in Analysis.objects.filter(municipality=unit_value.municipality)
-             if _uses_library_key(a.scenario, unit_value.key)]
+             if uses_library_key(a.scenario, unit_value.key)]
     if users:
         raise ScenarioError([Problem(unit_value.key, "still used by " + ", ".join(users))])
+    version = _bump_library_version(unit_value.municipality)
     audit.record(AuditAction.DELETE, actor=actor, obj=unit_value, purpose="unit-value library",
-                 detail={"key": unit_value.key})
+                 detail={"key": unit_value.key, "library_version": version})
     unit_value.delete()
 
 
-def _uses_library_key(doc: Any, key: str) -> bool:
+def uses_library_key(doc: Any, key: str) -> bool:
     if isinstance(doc, Mapping):
         if doc.get("library") == key:
             return True
-        return any(_uses_library_key(v, key) for v in doc.values())
+        return any(uses_library_key(v, key) for v in doc.values())
     if isinstance(doc, list):
-        return any(_uses_library_key(v, key) for v in doc)
+        return any(uses_library_key(v, key) for v in doc)
     return False

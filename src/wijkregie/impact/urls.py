@@ -10,6 +10,7 @@ urlpatterns = [
     path("library/", views.library, name="library"),
     path("library/new/", views.unit_value_edit, name="unit-value-new"),
     path("library/<int:pk>/", views.unit_value_edit, name="unit-value-edit"),
+    path("library/<int:pk>/retire/", views.unit_value_retire, name="unit-value-retire"),
     path("library/<int:pk>/delete/", views.unit_value_delete, name="unit-value-delete"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),

@@ -142,7 +142,10 @@ def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The scenario editor: add/remove rows re-render, save validates and stores a version."""
     analysis = selectors.get_analysis(request.user, pk, request)  # type: ignore[arg-type]
-    library_keys = sorted(services.library_of(analysis.municipality))
+    # Retired values are not offered, except where this scenario already uses them.
+    used = [k for k in services.library_of(analysis.municipality)
+            if services.uses_library_key(analysis.scenario, k)]
+    library_keys = sorted({*services.offered_library_keys(analysis.municipality), *used})
     problems: list[Problem] = []
     title, question, note = analysis.title, analysis.question, ""
     if request.method == "POST":
@@ -232,7 +235,11 @@ def compare(request: HttpRequest) -> HttpResponse:
 @permission_required("impact.view_unitvalue", raise_exception=True)
 def library(request: HttpRequest) -> HttpResponse:
     values = selectors.unit_values_for(request.user)  # type: ignore[arg-type]
-    return render(request, "impact/library.html", {"values": values})
+    municipality = request.user.municipality  # type: ignore[union-attr]
+    return render(request, "impact/library.html", {
+        "values": values.filter(retired_at__isnull=True),
+        "retired": values.filter(retired_at__isnull=False),
+        "library_version": services.library_version(municipality) if municipality else None})
 
 
 @login_required
@@ -250,6 +257,22 @@ def unit_value_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
         messages.success(request, _("Unit value saved."))
         return redirect("impact:library")
     return render(request, "impact/unit_value_form.html", {"form": form, "instance": instance})
+
+
+@login_required
+@permission_required("impact.change_unitvalue", raise_exception=True)
+@require_POST
+def unit_value_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    instance = selectors.get_unit_value(request.user, pk, request)  # type: ignore[arg-type]
+    try:
+        services.retire_unit_value(actor=request.user, unit_value=instance,  # type: ignore[arg-type]
+                                   reason=request.POST.get("reason", ""))
+    except ScenarioError as exc:
+        messages.error(request, "; ".join(str(p) for p in exc.problems))
+    else:
+        messages.success(request, _("Unit value retired: it is no longer offered for new "
+                                    "effects."))
+    return redirect("impact:library")
 
 
 @login_required

@@ -24,7 +24,7 @@ from wijkregie.hotspots.incident_files import IncidentFileError, IncidentTable, 
 ACTIONS = {
     "emerging": "emerging hot spot classes (space-time Gi* + Mann-Kendall)",
     "gistar": "Getis-Ord Gi* hot spots of the whole period, and per period",
-    "kde": "kernel density, cells ranked into top 1/5/10 %",
+    "kde": "kernel density, cells ranked into top 1/5/10 %%",
     "forecast": "prospective hot spot forecast for the next period",
     "backtest": "rolling-origin evaluation of forecasts (hit rate, PAI, PEI, RRI)",
 }
@@ -49,11 +49,17 @@ class Command(BaseCommand):
             p.add_argument("--start", type=date.fromisoformat, help="first date, YYYY-MM-DD")
             p.add_argument("--end", type=date.fromisoformat, help="last date, YYYY-MM-DD")
             p.add_argument("--column", action="append", default=[], metavar="ROLE=NAME")
-            p.add_argument("--permutations", type=int, default=0)
+            p.add_argument("--permutations", type=int, default=0,
+                           help="conditional permutations for pseudo p-values (0: analytic "
+                                "normal p). The smallest two-sided pseudo p is 2/(N+1); "
+                                "with FDR use 999 or 9999")
             p.add_argument("--seed", type=int, default=1)
             p.add_argument("--no-fdr", action="store_true", help="no FDR correction")
             p.add_argument("--bandwidth", type=float, help="KDE/forecast bandwidth (m)")
             p.add_argument("--window", type=int, default=6, help="forecast window (periods)")
+            p.add_argument("--refine", type=int, default=1, choices=[1, 3, 5],
+                           help="KDE: bin on a grid 3 or 5 times finer, about 10 or 25 times "
+                                "more exact (docs/analysts/hotspot-methods.md)")
             p.add_argument("--coverage", type=float, default=0.05,
                            help="backtest: share of cells selected")
             p.add_argument("--out", type=Path, help="write .geojson, .csv or .json")
@@ -73,7 +79,8 @@ class Command(BaseCommand):
                     cell_size=options["cell"], period=options["period"],
                     permutations=options["permutations"], seed=options["seed"],
                     fdr=not options["no_fdr"], bandwidth=options["bandwidth"],
-                    window=options["window"], coverage=options["coverage"])
+                    window=options["window"], coverage=options["coverage"],
+                    refine=options["refine"])
                 if action == "backtest":
                     self._backtest(x, y, dates, params, options["out"])
                     progress(1.0, "backtest done")
@@ -84,6 +91,10 @@ class Command(BaseCommand):
             except (IncidentFileError, ValueError) as exc:
                 raise CommandError(str(exc)) from None
             progress(1.0, "done")
+        for note in table.notes:
+            self.stdout.write(f"note: {note}")
+        for warning in result["warnings"]:
+            self.stderr.write(f"warning: {pipeline.warning_text(warning)}")
         self._summary(result)
         if options["out"]:
             write_result(result, options["out"])
@@ -93,15 +104,31 @@ class Command(BaseCommand):
         self.stdout.write(f"{result['method']}: {result['n_incidents']} incidents, "
                           f"{result['n_analysed_cells']} cells analysed, periods "
                           f"{result['periods'][0]} – {result['periods'][-1]} "
-                          f"({len(result['periods'])}), projection {result['crs']}")
+                          f"({len(result['periods'])}), projection {result['crs']}"
+                          + (f" ({result['crs_name']})" if result.get("crs_name") else ""))
+        sig = result.get("significance")
+        if sig:
+            thresholds = ", ".join(f"{k}: {v:.3g}" for k, v in sig["thresholds"].items())
+            self.stdout.write(f"p-values: {sig['p_value']}; "
+                              f"{'FDR-corrected ' if sig['fdr'] else ''}thresholds "
+                              f"{thresholds}"
+                              + (f"; smallest attainable p {sig['p_min']:.3g}"
+                                 if sig["p_min"] else ""))
         for item in result["legend"]:
             n = result["class_counts"].get(str(item["code"]), 0)
             if n:
                 self.stdout.write(f"  {item['name']:<28} {n:>7}")
-        self.stdout.write("top cells (id, class, incidents, trend):")
+        emerging = result["method"] == "emerging"
+        self.stdout.write("top cells (id, class, incidents, count trend [Kendall's tau of "
+                          "the counts]"
+                          + (", class trend [Mann-Kendall tau and p of the Gi* z-scores, "
+                             "the basis of the class]" if emerging else "") + "):")
         for cell in pipeline.top_cells(result, 10):
-            self.stdout.write(f"  {cell['id']:>8}  {pipeline.class_name(result, cell['class']):<28}"
-                              f" {cell['total']:>6}  {cell['trend']}")
+            line = (f"  {cell['id']:>8}  {pipeline.class_name(result, cell['class']):<28}"
+                    f" {cell['total']:>6}  {cell['trend']}")
+            if emerging:
+                line += f"  {cell['trend_tau']} (p {cell['trend_p']})"
+            self.stdout.write(line)
 
     def _backtest(self, x: np.ndarray, y: np.ndarray, dates: np.ndarray,
                   params: pipeline.AnalysisParams, out: Path | None) -> None:
