@@ -18,7 +18,7 @@ from django.core.management.base import CommandError, SystemCheckError
 from django.db import connection
 
 from wijkregie.core.backup import identity_keys_problem, row_counts
-from wijkregie.core.models import Municipality
+from wijkregie.core.models import Municipality, Organisation
 from wijkregie.signals import crypto, services
 from wijkregie.signals.models import Subject
 from wijkregie.signals.services import PersonInput
@@ -37,7 +37,9 @@ def fresh_keys(monkeypatch):
 
 def _persons(n: int = 12) -> dict[str, dict[str, str]]:
     municipality = Municipality.objects.create(code="GM0996", name="Back-updorp")
-    services.find_or_create_subjects(municipality=municipality, persons=[
+    organisation = Organisation.objects.create(name="Back-upwelzijn", type="social_work")
+    services.find_or_create_subjects(municipality=municipality, organisation=organisation,
+                                     persons=[
         PersonInput(name=f"Fictief Persoon {i}", date_of_birth=date(1970, 1, 1 + i),
                     address=f"Dijk {i}", bsn="") for i in range(n)])
     return _identities()

@@ -3,17 +3,23 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import subprocess
 import sys
 
 import pytest
+from cryptography.fernet import Fernet
+from django.conf import settings
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.I)
 
 PRODUCTION = {
+    "WIJKREGIE_ENV": "production",
+    "WIJKREGIE_SIGNALS_KEYS": Fernet.generate_key().decode(),
+    "WIJKREGIE_SIGNALS_HMAC_KEY": base64.urlsafe_b64encode(b"m" * 32).decode(),
     "WIJKREGIE_SECRET_KEY": "x" * 60 + "production-like-secret-for-the-check",
     "WIJKREGIE_ALLOWED_HOSTS": "wijkregie.gemeente.example",
     "WIJKREGIE_SECURE_COOKIES": "1", "WIJKREGIE_TRUSTED_PROXY_COUNT": "1",
@@ -23,7 +29,9 @@ PRODUCTION = {
 def _production_env(tmp_path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("DJANGO_SETTINGS_MODULE", "WIJKREGIE_VAR_DIR")}
-    return env | PRODUCTION | {"WIJKREGIE_HOME": str(tmp_path)}
+    # The NL Design System CSS comes from the checkout's npm ci, as deployment.md says.
+    return env | PRODUCTION | {"WIJKREGIE_HOME": str(tmp_path),
+                               "WIJKREGIE_NODE_MODULES": str(settings.NODE_MODULES_DIR)}
 
 
 @pytest.mark.django_db

@@ -57,7 +57,8 @@ class Planted:
 
 def _signal(municipality, organisation, category: str, x: float, y: float, area: Area,
             person: str) -> Signal:
-    subject = find_or_create_subjects(municipality=municipality, persons=[
+    subject = find_or_create_subjects(municipality=municipality, organisation=organisation,
+                                      persons=[
         PersonInput(name=person, date_of_birth=date(1980, 5, 5))])[0]
     signal = Signal.objects.create(
         municipality=municipality, category=Category.objects.get(key=category),

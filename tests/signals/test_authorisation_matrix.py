@@ -173,7 +173,7 @@ def _audit_problem(endpoint: Endpoint, user, target: Target, after_seq: int) -> 
                 f"({AUDIT_KNOWN_OPEN[endpoint.name]})" if reads.exists() else "")
     if endpoint.audit == EVENT and not reads.exists():
         return "allowed without a read event"
-    if endpoint.audit == PERSON and not selectors.access_log(target.subject_ref).filter(
+    if endpoint.audit == PERSON and not selectors.access_log([target.subject_ref]).filter(
             seq__gt=after_seq, actor=user, action__in=READ_ACTIONS).exists():
         return "allowed without a read event in the person's access log"
     return ""
