@@ -20,7 +20,6 @@ from tests.figures.factories import YEAR, OverlapTown
 from wijkregie.areas.models import AreaLevel
 from wijkregie.figures import disclosure
 from wijkregie.figures.models import Aggregation, Indicator, Theme
-from wijkregie.figures.pipeline import refresh_municipality
 
 pytestmark = pytest.mark.django_db
 LARGE = 1e6  # "x": any count up to this

@@ -13,6 +13,7 @@ column. The repository's own harness finds it on this town; the pipeline does no
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from tests.figures import disclosure_attack as attack
@@ -66,3 +67,40 @@ def test_redteam_disclosure_rate_hidden_for_few_inhabitants_is_narrowed_by_its_c
     assert derived[0] <= required[0] and derived[1] >= required[1], (
         f"rate derived from the count column: {derived}, must contain {required}")
     assert attack.findings(found, YEAR) == []  # the repository's harness agrees
+
+
+def test_redteam_disclosure_rate_without_a_declared_count_publishes_a_small_count():
+    """BREAK (configuration gap). Every rate of the demo catalogue except burglaries has
+    no numerator in the catalogue (demo_data.NUMERATORS), and its rule is only
+    {"decimals": 1, "min_denominator": 50}: nothing protects the count it is computed
+    from. Buurt b0: 500 inhabitants, 2 drug offences.
+
+    Shown: rate "4,0" per 1,000 and inhabitants "500". Derived: the count is in
+    [3,95 · 0,5; 4,05 · 0,5] = [1,975; 2,025], so exactly 2 offences — the "< 5" the
+    burglary count would get. Expected: a rate whose count would be a small count is
+    not shown with its denominator (or a rate must declare its count)."""
+    town = OverlapTown()
+    people = _indicator("inwoners")
+    inhabitants = [500, 1200, 900, 800, 700]
+    town.deliver(people, inhabitants)
+    offences = [2, 10, 7, 8, 6]
+    rate = _indicator("drugsdelicten_rate", Aggregation.RATE_PER_1000, denominator=people,
+                      unit="per 1.000 inwoners",
+                      disclosure={"decimals": 1, "min_denominator": 50})
+    town.deliver(rate, [1000 * n / d for n, d in zip(offences, inhabitants, strict=True)])
+    refresh_municipality(town.municipality)
+
+    seen = attack.visible(town.user, town.municipality, YEAR)
+    rates, people_seen = seen[rate], seen[people]
+    step = disclosure.display_step(disclosure.DisclosureRule.from_json(rate.disclosure))
+    pinned = []
+    for place, figure in rates.items():
+        base = people_seen.get(place)
+        if figure.status != "shown" or base is None or base.status != "shown":
+            continue
+        low = (figure.value - step / 2) * base.value / 1000
+        high = (figure.value + step / 2) * base.value / 1000
+        whole = list(range(int(np.ceil(low - 1e-9)), int(np.floor(high + 1e-9)) + 1))
+        if len(whole) == 1 and 0 < whole[0] < 5:
+            pinned.append((place, figure.text, base.text, whole[0]))
+    assert pinned == []
