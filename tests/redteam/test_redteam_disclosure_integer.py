@@ -21,7 +21,14 @@ from wijkregie.areas.models import AreaLevel
 from wijkregie.figures import disclosure
 from wijkregie.figures.models import Aggregation, Indicator, Theme
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # A known break, found by the red team and not fixed yet: strict, so that the fix
+    # turns this red until the mark is removed.
+    pytest.mark.xfail(strict=True, raises=AssertionError,
+                      reason=("open (issue 11): the audit solves the LP without whole-number "
+                              "constraints; overlapping programme areas can halve a hidden band")),
+]
 LARGE = 1e6  # "x": any count up to this
 
 

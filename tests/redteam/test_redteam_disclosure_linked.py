@@ -22,7 +22,14 @@ from wijkregie.figures import disclosure
 from wijkregie.figures.models import Aggregation, Indicator, Observation, Theme
 from wijkregie.figures.pipeline import refresh_municipality
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # A known break, found by the red team and not fixed yet: strict, so that the fix
+    # turns this red until the mark is removed.
+    pytest.mark.xfail(strict=True, raises=AssertionError,
+                      reason=("open (issue 11): rate and count columns are audited apart, and "
+                              "rates without a declared count leave their count unprotected")),
+]
 
 
 def _indicator(key: str, aggregation: str = Aggregation.SUM, **extra: object) -> Indicator:

@@ -15,7 +15,13 @@ from wijkregie.figures import selectors
 from wijkregie.figures.models import Aggregation, Indicator, Observation, Theme
 from wijkregie.figures.pipeline import refresh_municipality
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # A known break, found by the red team and not fixed yet: strict, so that the fix
+    # turns this red until the mark is removed.
+    pytest.mark.xfail(strict=True, raises=AssertionError,
+                      reason=("open (issue 11): the audit has no year = sum of months relation")),
+]
 
 
 def test_redteam_disclosure_hidden_month_is_the_year_minus_the_shown_months():

@@ -18,7 +18,14 @@ from wijkregie.areas.models import AreaLevel
 from wijkregie.figures.models import Aggregation, Indicator, Theme
 from wijkregie.figures.pipeline import refresh_municipality
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # A known break, found by the red team and not fixed yet: strict, so that the fix
+    # turns this red until the mark is removed.
+    pytest.mark.xfail(strict=True, raises=AssertionError,
+                      reason=("open (issue 11): a recomputation may hide a figure that was "
+                              "shown before; only retired compositions are kept as known")),
+]
 
 
 def _count(key: str = "meldingen") -> Indicator:
