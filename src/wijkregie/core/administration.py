@@ -11,6 +11,9 @@ write is rolled back. The Django admin calls :func:`save` and :func:`delete` fro
 
 A municipal administrator administers only objects that belong to its own
 municipality alone; a platform administrator (a separate role) administers all of them.
+Accounts with platform-wide power, and objects another service manages (a partner
+token's service account), are outside a municipal administrator's reach; nobody
+changes its own organisation or roles.
 """
 
 from __future__ import annotations
