@@ -325,3 +325,18 @@ def test_platform_administrator_administers_both_municipalities(world):
     [event] = _events("signals.covenant", AuditAction.UPDATE)
     assert event.actor_id == world.users["platform"].pk
     assert event.detail["after"]["name"] == "Convenant B (herzien)"
+
+
+def test_an_administration_event_is_in_the_audit_log_of_the_objects_municipality(world):
+    """The platform administrator (of no municipality) changes a user of B: B's
+    administrator finds the event in its audit log, A's does not (ADR 0009)."""
+    agent_b = world.users["agent:B"]
+    response = _change(client_for(world.users["platform"]),
+                       f"/admin/core/user/{agent_b.pk}/change/", last_name="Bestadsma")
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(object_type="core.user", object_id=str(agent_b.pk),
+                                   action=AuditAction.UPDATE)
+    assert event.detail["object_municipality"] == world.b.pk
+    path = f"/admin/core/auditevent/{event.pk}/change/"
+    assert client_for(world.users["admin:B"]).get(path).status_code == 200
+    assert client_for(world.users["admin:A"]).get(path).status_code != 200

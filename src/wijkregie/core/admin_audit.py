@@ -14,6 +14,9 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminPasswordChangeForm
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import PasswordChangeView
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms import ModelForm
@@ -25,8 +28,45 @@ from django.views.decorators.cache import never_cache
 from wijkregie.core import administration
 
 
+class OwnPasswordChangeForm(AdminPasswordChangeForm):
+    """The administrator's own password, stored through the audited service (the event
+    says only that the password changed)."""
+
+    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit=False)
+        administration.change_own_password(user=user, request=self.request)
+        return user
+
+
+class OwnPasswordChangeView(PasswordChangeView):
+    form_class = OwnPasswordChangeForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        # The account itself rather than request.user (a lazy object around it), for
+        # the service's before/after.
+        return super().get_form_kwargs() | {
+            "user": get_user_model()._default_manager.get(pk=self.request.user.pk),
+            "request": self.request}
+
+
 class AdminSite(admin.AdminSite):
     """The admin, with the second factor required for every page behind the login."""
+
+    def password_change(self, request: HttpRequest,
+                        extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """Django's own page, with its write through the audited service."""
+        defaults: dict[str, Any] = {
+            "success_url": reverse("admin:password_change_done", current_app=self.name),
+            "extra_context": {**self.each_context(request), **(extra_context or {})},
+        }
+        if self.password_change_template is not None:
+            defaults["template_name"] = self.password_change_template
+        request.current_app = self.name
+        return OwnPasswordChangeView.as_view(**defaults)(request)
 
     def admin_view(self, view: Any, cacheable: bool = False) -> Any:
         inner = super().admin_view(view, cacheable)

@@ -11,6 +11,9 @@ write is rolled back. The Django admin calls :func:`save` and :func:`delete` fro
 
 A municipal administrator administers only objects that belong to its own
 municipality alone; a platform administrator (a separate role) administers all of them.
+Accounts with platform-wide power, and objects another service manages (a partner
+token's service account), are outside a municipal administrator's reach; nobody
+changes its own organisation or roles.
 """
 
 from __future__ import annotations
@@ -61,6 +64,12 @@ class Administered:
 
 
 _REGISTRY: dict[type[models.Model], Administered] = {}
+# Objects another service manages (e.g. a partner token's service account): read-only
+# for the administration, written only by that service (``save(..., as_manager=True)``).
+_MANAGED_ELSEWHERE: dict[type[models.Model], Callable[[Any], bool]] = {}
+# Fields of one's own account that a second administrator must change (separation of
+# duties: nobody gives itself a personal-data role or a partner's organisation).
+OWN_ACCOUNT_FIELDS = ("organisation", "municipality", "roles", "is_superuser")
 
 
 def register(model: type[models.Model], *, municipalities: Callable[[Any], set[int | None]],
@@ -76,6 +85,16 @@ def _by_municipality_field(model: type[models.Model]) -> Administered:
                                                   | Q(municipality__isnull=True))
                         if model._meta.get_field("municipality").null
                         else qs.filter(municipality_id=own))
+
+
+def register_managed_elsewhere(model: type[models.Model], *,
+                               is_managed: Callable[[Any], bool]) -> None:
+    _MANAGED_ELSEWHERE[model] = is_managed
+
+
+def is_managed_elsewhere(obj: models.Model) -> bool:
+    check = _MANAGED_ELSEWHERE.get(type(obj))
+    return check is not None and obj.pk is not None and check(obj)
 
 
 def spec_of(model: type[models.Model]) -> Administered:
@@ -107,9 +126,12 @@ def is_platform_administrator(user: Any) -> bool:
     return cached
 
 
-def may_administer(user: Any, obj: models.Model) -> bool:
+def may_administer(user: Any, obj: models.Model, *, as_manager: bool = False) -> bool:
     """May ``user`` change or delete ``obj``: everything for a platform administrator;
-    for a municipal one only what belongs to its own municipality and to no other."""
+    for a municipal one only what belongs to its own municipality and to no other.
+    Nobody, through the administration, what another service manages."""
+    if is_managed_elsewhere(obj) and not as_manager:
+        return False
     if is_platform_administrator(user):
         return True
     own = getattr(user, "municipality_id", None)
@@ -128,17 +150,26 @@ def visible(user: Any, queryset: QuerySet) -> QuerySet:
     return spec_of(queryset.model).visible(queryset, own)
 
 
-def _require(actor: Any, obj: models.Model) -> None:
+def _require(actor: Any, obj: models.Model, *, as_manager: bool = False) -> None:
     # No denied event here: the refusal rolls back the caller's transaction with it.
     # Pages refuse earlier and record it (admin_audit.AuditedModelAdmin.get_object).
-    if not may_administer(actor, obj):
+    if not may_administer(actor, obj, as_manager=as_manager):
         raise PermissionDenied(f"{obj._meta.verbose_name} is outside your administration")
 
 
 def record_denied(*, actor: Any, obj: models.Model, request: HttpRequest | None) -> None:
     """A refused attempt to open or change an object outside the actor's administration."""
     audit.record(AuditAction.PERMISSION_DENIED, actor=actor, request=request, obj=obj,
-                 purpose="administration", outcome=AuditOutcome.DENIED)
+                 purpose="administration", outcome=AuditOutcome.DENIED,
+                 detail=_object_scope(obj))
+
+
+def _object_scope(obj: models.Model) -> dict[str, int | None]:
+    """The municipality an administered object belongs to, in its events, so that the
+    audit log is scoped by the object and not only by the actor (None: global or
+    several municipalities, which only a platform administrator sees)."""
+    found = spec_of(type(obj)).municipalities(obj)
+    return {"object_municipality": next(iter(found)) if len(found) == 1 else None}
 
 
 # --- state before and after ------------------------------------------------------------
@@ -196,21 +227,53 @@ def _require_role_change_allowed(actor: Any, before: dict[str, Any] | None,
         raise PermissionDenied("only a superuser changes superuser status")
 
 
+def _require_not_own_access(actor: Any, obj: models.Model, before: dict[str, Any] | None,
+                            after: dict[str, Any]) -> None:
+    if not (isinstance(obj, User) and before is not None and obj.pk == actor.pk):
+        return
+    if any(before.get(name) != after.get(name) for name in OWN_ACCOUNT_FIELDS):
+        raise PermissionDenied("another administrator changes your own organisation, "
+                               "municipality and roles")
+
+
 # --- the writes ------------------------------------------------------------------------
 
 def save(*, actor: Any, obj: models.Model, request: HttpRequest | None = None,
          related_writes: Callable[[], None] | None = None,
-         purpose: str = "administration") -> AuditEvent:
+         purpose: str = "administration", as_manager: bool = False) -> AuditEvent:
     """Create or change ``obj`` (and, through ``related_writes``, its many-to-many values
     and inline rows) in one transaction with one audit event holding before and after.
 
     Refused (PermissionDenied, nothing written) when the object before or after the
-    change lies outside the actor's administration.
+    change lies outside the actor's administration, when another service manages it
+    (unless that service writes: ``as_manager``), and when the actor changes its own
+    organisation, municipality or roles.
     """
+    return _write(actor=actor, obj=obj, request=request, related_writes=related_writes,
+                  purpose=purpose, as_manager=as_manager, scoped=True)
+
+
+def change_own_password(*, user: User, request: HttpRequest | None = None) -> AuditEvent:
+    """Store the password just set on ``user`` by the user itself (the admin's own
+    password page): audited like any change of the account, allowed whatever the
+    account's scope, since it changes nothing but the user's own credential."""
+    with transaction.atomic():
+        stored = _stored(user)
+        if stored is None:
+            raise PermissionDenied("a password is changed on an existing account")
+        if state_of(stored) != state_of(user):
+            raise PermissionDenied("only the password changes here")
+        return _write(actor=user, obj=user, request=request, related_writes=None,
+                      purpose="own password changed", as_manager=False, scoped=False)
+
+
+def _write(*, actor: Any, obj: models.Model, request: HttpRequest | None,
+           related_writes: Callable[[], None] | None, purpose: str, as_manager: bool,
+           scoped: bool) -> AuditEvent:
     with transaction.atomic():
         stored = _stored(obj)
-        if stored is not None:
-            _require(actor, stored)
+        if stored is not None and scoped:
+            _require(actor, stored, as_manager=as_manager)
         before = state_of(stored) if stored is not None else None
         secrets_before = _opaque(stored)
         obj.save()
@@ -218,8 +281,10 @@ def save(*, actor: Any, obj: models.Model, request: HttpRequest | None = None,
             related_writes()
         fresh = type(obj)._default_manager.get(pk=obj.pk)
         after = state_of(fresh)
-        _require(actor, fresh)
-        _require_role_change_allowed(actor, before, after)
+        if scoped:
+            _require(actor, fresh, as_manager=as_manager)
+            _require_role_change_allowed(actor, before, after)
+            _require_not_own_access(actor, fresh, before, after)
         secrets_after = _opaque(fresh)
         detail = {
             "before": before, "after": after,
@@ -227,7 +292,7 @@ def save(*, actor: Any, obj: models.Model, request: HttpRequest | None = None,
             # Secrets and bulky fields: only whether they changed.
             "opaque_changed": sorted(k for k, value in secrets_after.items()
                                      if stored is None or secrets_before.get(k) != value),
-        }
+        } | _object_scope(fresh)
         return audit.record(AuditAction.CREATE if stored is None else AuditAction.UPDATE,
                             actor=actor, request=request, obj=fresh, purpose=purpose,
                             detail=detail)
@@ -242,11 +307,12 @@ def delete(*, actor: Any, obj: models.Model, request: HttpRequest | None = None,
             raise PermissionDenied(f"{obj._meta.verbose_name} does not exist")
         _require(actor, stored)
         before = state_of(stored)
+        scope = _object_scope(stored)
         label, pk = stored._meta.label_lower, stored.pk
         stored.delete()
         return audit.record(AuditAction.DELETE, actor=actor, request=request,
                             object_type=label, object_id=pk, purpose=purpose,
-                            detail={"before": before, "after": None})
+                            detail={"before": before, "after": None} | scope)
 
 
 def delete_all(*, actor: Any, objects: Iterable[models.Model],
@@ -262,10 +328,23 @@ def _user_municipalities(user: User) -> set[int | None]:
     """A user belongs to its municipality; if its organisation does not work there, to
     the organisation's municipalities too (so only a platform administrator links them)."""
     own = {user.municipality_id}
+    if user.is_superuser or user.groups.filter(name__in=PLATFORM_ONLY_ROLES).exists():
+        # An account with power beyond one municipality is the platform's to administer
+        # (its password, flags, name and roles), whatever its own municipality.
+        own.add(None)
     if user.organisation_id is None:
         return own
     worked_in = set(user.organisation.municipalities.values_list("pk", flat=True))
     return own if user.municipality_id in worked_in else own | worked_in
+
+
+def _visible_events(queryset: QuerySet, own: int) -> QuerySet:
+    """An administration event by the object's municipality (``object_municipality`` in
+    its detail, chained with it); any other event, and administration events from
+    before that key, by the actor's municipality."""
+    return queryset.filter(Q(detail__object_municipality=own)
+                           | (Q(municipality_id=own)
+                              & ~Q(detail__has_key="object_municipality")))
 
 
 def _user_related(user: User) -> dict[str, Any]:
@@ -282,6 +361,6 @@ register(User, municipalities=_user_municipalities,
 # Read-only in the admin, scoped all the same: events and jobs name the persons and
 # files of one municipality.
 register(AuditEvent, municipalities=lambda e: {e.municipality_id},
-         visible=lambda qs, own: qs.filter(municipality_id=own))
+         visible=_visible_events)
 register(Job, municipalities=lambda j: {j.municipality_id},
          visible=lambda qs, own: qs.filter(municipality_id=own))

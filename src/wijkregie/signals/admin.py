@@ -51,6 +51,12 @@ class PartnerTokenAdmin(AuditedModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
+        # The stored hash is a secret: a filter on it would answer guesses of it.
+        if lookup.startswith("key_hash"):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         # The list's revoke action needs change permission; a token's page is read-only.
         return obj is None and super().has_change_permission(request, obj)

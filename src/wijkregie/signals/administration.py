@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q
 
 from wijkregie.core import administration
-from wijkregie.core.models import Organisation
+from wijkregie.core.models import Organisation, User
 from wijkregie.signals.models import Category, Covenant, CovenantRule, PartnerToken
 
 
@@ -49,6 +49,10 @@ def register() -> None:
     administration.register(
         PartnerToken, municipalities=lambda t: {t.service_user.municipality_id},
         visible=lambda qs, own: qs.filter(service_user__municipality_id=own))
+    # A token's service account is the token's: its organisation, active flag and
+    # credentials follow the token (issued, revoked for good), never the user admin.
+    administration.register_managed_elsewhere(
+        User, is_managed=lambda u: PartnerToken.objects.filter(service_user=u).exists())
     # Global categories (no municipality) are seen by all, changed by the platform only.
     administration.register(
         Category, municipalities=lambda c: {c.municipality_id},

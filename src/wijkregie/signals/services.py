@@ -635,7 +635,7 @@ def revoke_partner_tokens(*, actor: User, tokens: list[PartnerToken],
             service_user = token.service_user
             service_user.is_active = False
             administration.save(actor=actor, obj=service_user, request=request,
-                                purpose="partner token revoked")
+                                purpose="partner token revoked", as_manager=True)
 
 
 # Encrypted fields of personal-data records (fields.py): read decrypts with any key,
