@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import box, mapping
 
-from tests.figures.factories import build_town, indicator
+from tests.figures.factories import build_town, deliver, indicator, shown
 from wijkregie.areas.models import Area, AreaLevel
 from wijkregie.figures.models import Aggregation, Observation
 from wijkregie.figures.pipeline import refresh_municipality
-from wijkregie.figures.services import import_own_figures
+from wijkregie.figures.services import FiguresImportError, import_own_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +43,34 @@ def test_file_for_an_earlier_year_replaces_that_years_figure_not_adds_a_second(t
     assert figures_2023 == [(2023, 7.0)] and report.replaced == 1, (
         f"2023 figures of {code} after the import: {figures_2023}, replaced "
         f"{report.replaced}")
+
+
+def test_report_counts_a_shown_wijk_figure_the_file_replaces(tmp_path):
+    """BREAK (report): the wijk's burglaries are shown as 30 (aggregated from its buurten
+    10 + 20). A file with the wijk's own figure 50 replaces that shown figure, yet the
+    report says "0 replaced existing figures" and the audit detail has replaced 0: a
+    derived figure taken out by a file cell is counted nowhere."""
+    town = build_town()
+    inbraken = indicator("inbraken", Aggregation.SUM)
+    deliver(town, inbraken, [10, 20, 30, 40])
+    assert shown(inbraken, town.wijken[0]).shown_value == 30
+    path = tmp_path / "wijk.csv"
+    path.write_text(f"gebiedscode,periode,indicator,waarde\n{town.wijken[0].code},2024,"
+                    "inbraken,50\n", encoding="utf-8")
+    report = import_own_figures(path, municipality=town.municipality)
+    assert shown(inbraken, town.wijken[0]).shown_value == 50
+    assert report.replaced == 1, report.summary()
+
+
+def test_negative_count_of_a_summed_indicator_with_its_own_unit_is_refused(tmp_path):
+    """BREAK (point 5, "counts below zero are refused"): the count check knows only the
+    units "aantal", "number" and "count" (or no unit). A summed indicator counting
+    dwellings (unit "woningen") accepts -5, and the wijk total becomes 10 - 5 = 5."""
+    town = build_town()
+    indicator("leegstand", Aggregation.SUM, unit="woningen")
+    b0, b1 = town.buurten[0].code, town.buurten[1].code
+    path = tmp_path / "eigen.csv"
+    path.write_text(f"gebiedscode,periode,indicator,waarde\n{b0},2024,leegstand,10\n"
+                    f"{b1},2024,leegstand,-5\n", encoding="utf-8")
+    with pytest.raises(FiguresImportError):
+        import_own_figures(path, municipality=town.municipality)
