@@ -80,3 +80,28 @@ def test_xlsx_literal_percent_sign_format_is_not_multiplied_by_100(tmp_path):
     stored = Observation.objects.get(area=town.buurten[0], indicator__key="werkloos_pct",
                                      derived=False).value
     assert stored == pytest.approx(0.4), f"0.4 shown as '0.4 %' was stored as {stored}"
+
+
+@pytest.mark.django_db
+def test_xlsx_formula_without_cached_value_is_not_read_as_missing(tmp_path):
+    """BREAK: a workbook written by a script (openpyxl, pandas) holds formulas without
+    cached results; read with ``data_only=True`` such a cell is None, taken as an empty
+    cell, i.e. "missing" — so the file silently replaces the buurt's existing figure (12)
+    by "missing" instead of refusing the row ("value is a formula without a result")."""
+    town = build_town()
+    inbraken = indicator("inbraken", Aggregation.SUM)
+    Observation.objects.create(indicator=inbraken, area=town.buurten[0], year=2024,
+                               value=12, status="value")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["gebiedscode", "periode", "indicator", "waarde"])
+    sheet.append([town.buurten[0].code, "2024", "inbraken", "=10+5"])
+    path = tmp_path / "eigen.xlsx"
+    workbook.save(path)
+    try:
+        import_own_figures(path, municipality=town.municipality)
+    except FiguresImportError:
+        return
+    figure = Observation.objects.get(area=town.buurten[0], indicator=inbraken, derived=False)
+    assert (figure.value, figure.status) != (None, "missing"), (
+        "a formula cell without a cached result replaced the figure 12 by 'missing'")
