@@ -41,6 +41,17 @@ def test_leading_zero_group_in_dutch_column_is_not_read_as_thousands():
     assert values[1] != 500.0, "'0.500' was read as 500 in a decimal-comma column"
 
 
+
+def test_space_that_is_not_a_thousands_separator_is_not_dropped():
+    """BREAK (low): every space is removed before the shape check, so "1 23" and "12 5"
+    (two numbers, or a typo — not groups of three digits) are read as 123 and 125
+    instead of being refused; only a space between groups of three is a separator."""
+    try:
+        values = _read_column(["1 23", "12 5", "7,5"])
+    except numbers.NumberFormatError:
+        return
+    assert values[:2] == [None, None], f"'1 23' and '12 5' were read as {values[:2]}"
+
 @pytest.mark.django_db
 def test_import_of_leading_zero_group_does_not_store_a_thousandfold_value(tmp_path):
     """BREAK (end to end): a file with burglaries "2.5" and "0,750" imports 750 for the
