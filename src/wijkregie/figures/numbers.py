@@ -16,6 +16,11 @@ The column's format is the one all evidence agrees on. Evidence for both formats
 only ambiguous cells, is refused with the rows and column named: guessing would store
 a number a thousand times off.
 
+A thousands group never starts a number with 0: ``0,750`` is only a decimal-comma
+number (no one writes 750 that way), so in a decimal-point column it is a conflict,
+not 750. A space counts only as a thousands separator, where the format's separator
+could stand (``1 234,5``); ``1 23`` is not a number.
+
 A trailing ``%`` (as a spreadsheet writes a cell formatted as a percentage) is
 dropped; the number before it is the percentage (``12,5 %`` → 12.5).
 """
