@@ -16,6 +16,11 @@ The column's format is the one all evidence agrees on. Evidence for both formats
 only ambiguous cells, is refused with the rows and column named: guessing would store
 a number a thousand times off.
 
+A thousands group never starts a number with 0: ``0,750`` is only a decimal-comma
+number (no one writes 750 that way), so in a decimal-point column it is a conflict,
+not 750. A space counts only as a thousands separator, where the format's separator
+could stand (``1 234,5``); ``1 23`` is not a number.
+
 A trailing ``%`` (as a spreadsheet writes a cell formatted as a percentage) is
 dropped; the number before it is the percentage (``12,5 %`` → 12.5).
 """
@@ -36,11 +41,16 @@ class NumberFormat(StrEnum):
     DECIMAL_COMMA = "decimal comma (1.234,5)"
 
 
+# A grouped number starts with a group of 1-9 (never 0: no one writes 750 as "0,750",
+# so "0,750" is only a decimal number and counts as evidence for that format).
 _SHAPES = {
-    NumberFormat.DECIMAL_POINT: re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"),
-    NumberFormat.DECIMAL_COMMA: re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$"),
+    NumberFormat.DECIMAL_POINT: re.compile(
+        r"^[+-]?(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d+)?$"),
+    NumberFormat.DECIMAL_COMMA: re.compile(
+        r"^[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)(?:,\d+)?$"),
 }
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
+_THOUSANDS = {NumberFormat.DECIMAL_POINT: ",", NumberFormat.DECIMAL_COMMA: "."}
 
 
 class NumberFormatError(ValueError):
@@ -59,18 +69,25 @@ class _Reading:
 
 
 def _normalise(text: str) -> str:
-    cleaned = _SPACES.sub("", text)
-    return cleaned[:-1] if cleaned.endswith("%") else cleaned
+    """The text without surrounding spaces and a trailing ``%``; inner spaces stay."""
+    cleaned = text.strip()
+    if cleaned.endswith("%"):
+        cleaned = cleaned[:-1].rstrip()
+    return cleaned
 
 
 def _readings(text: str) -> dict[NumberFormat, float]:
     cleaned = _normalise(text)
     values: dict[NumberFormat, float] = {}
     for number_format, shape in _SHAPES.items():
-        if shape.match(cleaned):
-            thousands, decimal = (",", ".") if number_format is NumberFormat.DECIMAL_POINT \
-                else (".", ",")
-            values[number_format] = float(cleaned.replace(thousands, "").replace(decimal, "."))
+        thousands = _THOUSANDS[number_format]
+        decimal = "." if thousands == "," else ","
+        # A space is only a thousands separator: it must stand where the format's
+        # separator could ("1 234,5"), so "1 23" or "12 5" match no shape.
+        candidate = _SPACES.sub(thousands, cleaned)
+        if shape.match(candidate):
+            values[number_format] = float(
+                candidate.replace(thousands, "").replace(decimal, "."))
     return values
 
 

@@ -374,8 +374,9 @@ def _disclose(grid: FigureGrid, indicators: dict[int, Indicator], hierarchy: Hie
     weights_of: dict[int, np.ndarray] = {}
     for indicator_id, columns in by_indicator.items():
         indicator = indicators[indicator_id]
+        # The indicator's own decimals unless its disclosure rule names others.
         rule = rules[indicator_id] = disclosure.DisclosureRule.from_json(
-            indicator.disclosure or {})
+            {"decimals": indicator.decimals} | (indicator.disclosure or {}))
         denominators = np.array([column_of.get((indicator.denominator_id, *grid.columns[c][1:]),
                                                -1) if indicator.denominator_id else -1
                                  for c in columns])

@@ -177,10 +177,14 @@ def city_statistics(municipality: Municipality, indicators: list[Indicator],
 def benchmark_statistics(municipality: Municipality, indicators: list[Indicator], level: str,
                          group: str = statistics.ALL) -> dict[tuple[int, int], Statistic]:
     """What an area of ``level`` is coloured against: the city's areas of the same level;
-    a gemeente against the gemeenten of its reference group; programme areas against
+    a gemeente against the gemeenten of its reference group (all gemeenten when the
+    group is the programme areas, which only changes the reference column); programme areas against
     the city's programme areas, else all programme areas."""
     if level == AreaLevel.GEMEENTE:
-        return reference_statistics(indicators, group)
+        # Programme areas are no group of gemeenten: a gemeente profile showing the
+        # programme-area reference column is still coloured against all gemeenten.
+        return reference_statistics(
+            indicators, statistics.ALL if group == statistics.PROGRAMME else group)
     own = city_statistics(municipality, indicators, level)
     if level == statistics.PROGRAMME:
         return reference_statistics(indicators, statistics.PROGRAMME) | own

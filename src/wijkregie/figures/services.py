@@ -63,7 +63,7 @@ class ImportReport:
     observations: int = 0
     municipalities: list[str] = field(default_factory=list)
     replace_scope: str = "cells"
-    replaced: int = 0  # existing delivered figures overwritten by the file
+    replaced: int = 0  # existing figures (delivered or derived) overwritten by the file
     removed: int = 0  # delivered figures removed without a new value (replace scope)
     mapped: dict[str, str] = field(default_factory=dict)  # CBS column -> catalogue key
     data_format: str = ""  # CBS imports: the format read (given or detected)
@@ -315,9 +315,10 @@ def _replace_observations(rows: list[Cell], report: ImportReport, progress: Prog
         for pk, indicator_id, area_id, year, month, derived in candidates.iterator(10_000):
             if (indicator_id, area_id, year, month) in carried:
                 # Any figure in a carried cell goes, delivered or derived: a wijk figure
-                # in the file takes the place of the one aggregated from its buurten.
+                # in the file takes the place of the one aggregated from its buurten,
+                # and both count as replaced (the shown figure changes either way).
                 doomed.append(pk)
-                report.replaced += int(not derived)
+                report.replaced += 1
             elif scope == "indicator-periods" and not derived and (
                     indicator_id, year, month) in periods:
                 doomed.append(pk)
@@ -370,8 +371,10 @@ def import_own_figures(path: Path, *, municipality: Municipality, replace: str =
     header, records = _read_table(path)
     columns = _match_columns(header, source)
     indicators = _indicators_by_key(municipality)
-    areas = {a.code: a for a in Area.objects.filter(municipality=municipality)
-             .select_related("municipality").order_by("year")}
+    areas: dict[str, list[Area]] = defaultdict(list)
+    for area in (Area.objects.filter(municipality=municipality)
+                 .select_related("municipality").order_by("year")):
+        areas[area.code].append(area)
     problems: list[str] = []
     value_column = header[columns["value"]]
     try:
@@ -461,13 +464,44 @@ def _read_csv(path: Path) -> list[list[TableCell]]:
 
 def _read_xlsx(path: Path) -> list[list[TableCell]]:
     """Cells as text, except typed numbers, which stay numbers; a number formatted as a
-    percentage (0.125 shown as 12.5 %) is the percentage it shows."""
+    percentage (0.125 shown as 12.5 %) is the percentage it shows.
+
+    A formula is read as its cached result. A workbook written by a script holds
+    formulas without one; such a cell is refused (row and column named), not read as
+    an empty, i.e. missing, cell.
+    """
     try:
         sheet = load_workbook(path, read_only=True, data_only=True).active
         rows = list(sheet.iter_rows())
+        formulas = list(load_workbook(path, read_only=True, data_only=False).active
+                        .iter_rows(values_only=True))
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise FiguresImportError(path.name, [f"not a readable XLSX file ({exc})"]) from None
+    header = [str(getattr(c, "value", "") or "") for c in rows[0]] if rows else []
+    problems = []
+    for number, (row, written) in enumerate(zip(rows, formulas, strict=False), start=1):
+        for index, cell in enumerate(row):
+            formula = written[index] if index < len(written) else None
+            if getattr(cell, "value", None) is None and isinstance(formula, str) \
+                    and formula.startswith("="):
+                column = header[index] if index < len(header) and header[index] \
+                    else f"column {index + 1}"
+                problems.append(f"row {number}, field {column}: {formula!r} is a formula "
+                                "without a calculated result (open and save the file in a "
+                                "spreadsheet program, or write the value)")
+    if problems:
+        raise FiguresImportError(path.name, problems)
     return [[_xlsx_value(c) for c in row] for row in rows]
+
+
+# Parts of an Excel number format that are shown literally: quoted text, a character
+# after a backslash, a colour or condition in brackets, and the character after _ or *.
+_LITERAL_FORMAT_PARTS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|[_*].')
+
+
+def _is_percentage_format(number_format: str) -> bool:
+    """Excel multiplies by 100 only for an unquoted, unescaped % in the format."""
+    return "%" in _LITERAL_FORMAT_PARTS.sub("", number_format)
 
 
 def _xlsx_value(cell: object) -> TableCell:
@@ -476,7 +510,7 @@ def _xlsx_value(cell: object) -> TableCell:
         return ""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value).strip()
-    if "%" in (getattr(cell, "number_format", "") or ""):
+    if _is_percentage_format(getattr(cell, "number_format", "") or ""):
         return float(Decimal(repr(value)) * 100)  # 0.125 -> 12.5 without 12.500000000000002
     return value
 
@@ -502,7 +536,7 @@ def _text(value: TableCell) -> str:
 
 
 def _parse_record(record: list[TableCell], columns: dict[str, int], number: int,
-                  indicators: dict[str, Indicator], areas: dict[str, Area],
+                  indicators: dict[str, Indicator], areas: dict[str, list[Area]],
                   municipality: Municipality, number_format: numbers.NumberFormat | None,
                   problems: list[str]) -> Cell | None:
     def cell(name: str) -> str:
@@ -510,8 +544,8 @@ def _parse_record(record: list[TableCell], columns: dict[str, int], number: int,
 
     before = len(problems)
     code, period, key = cell("area").upper(), cell("period"), cell("indicator")
-    area = areas.get(code)
-    if area is None:
+    versions = areas.get(code)
+    if not versions:
         problems.append(f"row {number}, field area: {code or '(empty)'} is not an area of "
                         f"{municipality.name}")
     match = _PERIOD.match(period)
@@ -523,6 +557,7 @@ def _parse_record(record: list[TableCell], columns: dict[str, int], number: int,
         year, month = int(match["year"]), int(match["month"] or 0)
         if not 1990 <= year <= 2100 or month > 12:
             problems.append(f"row {number}, field period: {period} is out of range")
+    area = _version_for(versions, year) if versions else None
     indicator = indicators.get(key)
     if indicator is None:
         problems.append(f"row {number}, field indicator: unknown indicator {key or '(empty)'}")
@@ -537,6 +572,15 @@ def _parse_record(record: list[TableCell], columns: dict[str, int], number: int,
     if len(problems) > before:
         return None
     return indicator, area, year, month, value, status  # type: ignore[return-value]
+
+
+def _version_for(versions: list[Area], year: int) -> Area:
+    """The division of an area code valid in ``year``: the latest division year not after
+    it (as a CBS import attaches a year's figures to that year's division), so a file row
+    replaces the figure of its own period. A period before every division in the
+    register goes to the oldest one. ``versions`` is ordered by division year."""
+    valid = [area for area in versions if area.year <= year]
+    return valid[-1] if valid else versions[0]
 
 
 def _parse_value(raw: TableCell, number_format: numbers.NumberFormat | None
@@ -562,11 +606,12 @@ COUNT_UNITS = {"aantal", "number", "count"}
 
 def _out_of_range(indicator: Indicator, value: float) -> str:
     """Why a value cannot be a figure of this indicator ('' if it can): a count is never
-    below zero, a share never below 0 or above 100 %."""
+    below zero, a share never below 0 or above 100 %. Every summed indicator is a count,
+    whatever its unit says ("woningen", "inwoners"): its area totals add buurt figures."""
     unit = indicator.unit.strip().lower()
     if unit in SHARE_UNITS and not 0 <= value <= 100:
         return "is a share above 100 %" if value > 100 else "is a share below 0 %"
-    is_count = unit in COUNT_UNITS or (indicator.aggregation == Aggregation.SUM and not unit)
+    is_count = unit in COUNT_UNITS or indicator.aggregation == Aggregation.SUM
     if is_count and value < 0:
         return "is a count below zero"
     return ""

@@ -18,6 +18,13 @@ mean weighted by its denominator Σ(x·w)/Σw, a rate per 1,000 the same (= 1000
 A figure that is not aggregable has no reference figure: the unweighted mean of
 municipalities (density 917.6 against a national 533.3) is not a figure of the group.
 All statistics read shown figures only.
+
+The reference figure follows the aggregation's own rule for incomplete parts: a total
+is not published when a member has a figure row without a shown value (its own total
+incomplete, suppressed or missing), and a weighted mean is not published when a member
+with a figure lacks its weight — either would be the figure of part of the group,
+labelled as the whole. The programme-area reference is computed over the union of the
+buurten in programme areas, so a buurt in two programme areas counts once.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from collections.abc import Iterable
 import numpy as np
 from django.utils.translation import gettext_lazy as _
 
-from wijkregie.areas.models import AreaLevel
+from wijkregie.areas.models import AreaLevel, ProgrammeArea
 from wijkregie.figures.bulk import insert_rows
 from wijkregie.figures.models import Aggregation, CityStatistic, Indicator, Observation
 
@@ -80,10 +87,17 @@ def store_reference_statistics(indicators: Iterable[Indicator]) -> None:
                                  indicator_id__in=list(indicators)).delete()
     needed = set(indicators) | {i.denominator_id for i in indicators.values()
                                 if i.denominator_id}
-    gemeente = _shown(Observation.objects.filter(area__level=AreaLevel.GEMEENTE),
-                      "area__municipality_id", needed)
+    gemeente_rows = Observation.objects.filter(area__level=AreaLevel.GEMEENTE, month=0)
+    gemeente = _shown(gemeente_rows, "area__municipality_id", needed)
     programme = _shown(Observation.objects.filter(programme_area__isnull=False),
                        "programme_area_id", needed)
+    # Municipalities with any figure of an indicator and year: each is a member whose
+    # gemeente figure the group's total needs (an incomplete one is not stored at all).
+    present = _present_municipalities(set(indicators))
+    programme_buurten = dict(ProgrammeArea.buurten.through.objects.values_list(
+        "area_id", "area__municipality_id"))
+    buurt_figures = _shown(Observation.objects.filter(
+        area_id__in=list(programme_buurten), month=0), "area_id", needed)
     groups: dict[str, tuple[dict, set[int] | None]] = {ALL: (gemeente, None),
                                                        PROGRAMME: (programme, None)}
     for key, members in _size_groups(gemeente).items():
@@ -101,9 +115,20 @@ def store_reference_statistics(indicators: Iterable[Indicator]) -> None:
             values = np.array(list(by_place.values()))
             weights = figures.get((indicator.denominator_id, year), {})
             level = AreaLevel.GEMEENTE if figures is gemeente else PROGRAMME
+            with_figures = present.get((indicator_id, year), set())
+            if figures is gemeente:
+                lacking = with_figures - set(by_place)
+                if members is not None:
+                    lacking &= members
+                reference = None if lacking else _reference(indicator, by_place, weights)
+            else:  # over the union of the programme areas' buurten: each buurt once
+                union = {b for b, m in programme_buurten.items() if m in with_figures}
+                parts = buurt_figures.get((indicator_id, year), {})
+                reference = None if union - set(parts) else _reference(
+                    indicator, {b: parts[b] for b in union},
+                    buurt_figures.get((indicator.denominator_id, year), {}))
             rows.append((indicator_id, None, year, str(level), group, float(values.mean()),
-                         float(values.std()), len(values),
-                         _reference(indicator, by_place, weights)))
+                         float(values.std()), len(values), reference))
     insert_rows(CityStatistic, STATISTIC_COLUMNS, rows)
 
 
@@ -115,6 +140,16 @@ def _shown(rows, place_field: str, indicator_ids: set[int]
             "indicator_id", "year", place_field, "shown_value").iterator(20_000):
         figures[(indicator_id, year)][place] = value
     return figures
+
+
+def _present_municipalities(indicator_ids: set[int]) -> dict[tuple[int, int], set[int]]:
+    """(indicator, year) -> municipalities with any yearly figure row of it, any status."""
+    places: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for indicator_id, year, municipality_id in Observation.objects.filter(
+            indicator_id__in=indicator_ids, month=0, area__isnull=False).values_list(
+            "indicator_id", "year", "area__municipality_id").distinct().iterator(20_000):
+        places[(indicator_id, year)].add(municipality_id)
+    return places
 
 
 def _size_groups(gemeente: dict[tuple[int, int], dict[int, float]]) -> dict[str, set[int]]:
@@ -146,11 +181,15 @@ def _size_groups(gemeente: dict[tuple[int, int], dict[int, float]]) -> dict[str,
 def _reference(indicator: Indicator, values: dict[int, float],
                weights: dict[int, float]) -> float | None:
     """The group's figure by the indicator's own aggregation rule (None: not aggregable,
-    or no member with both a value and a weight)."""
+    no member with a value, or a member with a value but without its weight)."""
+    if not values:
+        return None
     if indicator.aggregation == Aggregation.SUM:
         return float(sum(values.values()))
     if indicator.aggregation in (Aggregation.WEIGHTED_MEAN, Aggregation.RATE_PER_1000):
-        pairs = [(x, weights[p]) for p, x in values.items() if p in weights]
+        if any(p not in weights for p in values):
+            return None  # the mean of the members with a weight is not the group's
+        pairs = [(x, weights[p]) for p, x in values.items()]
         total = sum(w for _x, w in pairs)
         if not pairs or total <= 0:
             return None
