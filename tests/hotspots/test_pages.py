@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.template.defaultfilters import floatformat
@@ -222,7 +223,11 @@ def test_page_offers_only_permutation_counts_that_can_pass_fdr(login):
     response = client.post("/hotspots/run/", {"source": f"dataset:{data_set.pk}",
                                               "method": "gistar", "period": "M",
                                               "cell_size": 250, "permutations": 99})
-    assert response.status_code == 200 and 'role="alert"' in response.content.decode()
+    page = response.content.decode()
+    # The refused choice is an error of its field (NL Design System field markup).
+    assert response.status_code == 200 and "utrecht-form-field-error-message" in page
+    assert re.search(r'name="permutations"[^>]*aria-invalid="true"|aria-invalid="true"'
+                     r'[^>]*name="permutations"', page)
     assert HotspotAnalysis.objects.count() == before
 
 
