@@ -1,0 +1,93 @@
+"""Red team (issue 10, subject access paragraph): items a reviewer withholds must not
+leak through the released export. The released answer drops the withheld signal and
+the access-log events whose (object_type, object_id) name it, but every other read of
+the withheld item is still listed: list/search events (no object id) that showed only
+the withheld signal, and downloads of its attachments (object type
+``signals.attachment``). Each remaining entry names the police organisation, the
+employee's action and the covenant purpose of the withheld category."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from wijkregie.core.models import AuditEvent, User
+from wijkregie.signals import selectors
+from wijkregie.signals.models import SubjectAccessRequest
+from wijkregie.signals.services import PersonInput, SignalInput, register_signal
+
+pytestmark = pytest.mark.django_db
+YESTERDAY = date.today() - timedelta(days=1)
+BSN = "111222333"
+PDF = b"%PDF-1.4 proces-verbaal"
+GROUND = "Wpg art. 27: lopend opsporingsonderzoek"
+
+
+@pytest.fixture
+def person(demo) -> dict:
+    agent = User.objects.get(username="agent")
+    person = PersonInput(name="Inzage Verzoeker", date_of_birth=date(1980, 5, 5), bsn=BSN)
+    shared = register_signal(user=agent, data=SignalInput(
+        category="overlast", pillar="safety", observed_on=YESTERDAY,
+        description="Overlast bij de ingang", reliability="own", persons=[person]))
+    secret = register_signal(user=agent, data=SignalInput(
+        category="drugs-ondermijning", pillar="safety", observed_on=YESTERDAY,
+        description="Onderzoek loopt", reliability="own", persons=[person]),
+        attachments=[SimpleUploadedFile("tap-verslag.pdf", PDF,
+                                        content_type="application/pdf")])
+    return {"shared": shared, "secret": secret, "ref": shared.subjects.get().ref,
+            "agent": agent}
+
+
+def _release_withholding(admin, ref: str, item: str) -> str:  # type: ignore[no-untyped-def]
+    admin.get(f"/signals/subjects/?bsn={BSN}")
+    registered = admin.post(f"/signals/subjects/?bsn={BSN}", {
+        "subjects": [ref], "requester": "De betrokkene zelf, legitimatie gezien",
+        "reason": "verzoek om inzage (AVG art. 15)", "received_on": YESTERDAY.isoformat()})
+    assert registered.status_code == 302
+    access_request = SubjectAccessRequest.objects.get()
+    url = f"/signals/subjects/requests/{access_request.pk}"
+    released = admin.post(f"{url}/", {"withhold": [item], f"reason-{item}": GROUND})
+    assert released.status_code == 302
+    return url
+
+
+def test_list_read_of_a_withheld_signal_stays_in_the_released_access_log(person, login):
+    """BREAK: the agent lists the police's drugs signals (a list event showing only the
+    withheld signal). The reviewer withholds that signal under the Wpg; the released
+    JSON still carries the list event: 'agent, Politie, list, <drugs purpose>', which
+    tells the person the police read a withheld record about them and for what."""
+    secret = person["secret"]
+    selectors.list_signals(person["agent"], filters=selectors.SignalFilters(
+        category_keys=("drugs-ondermijning",), text="Onderzoek loopt"))
+    reads = [e.seq for e in AuditEvent.objects.filter(object_type="signals.signal")
+             if secret.pk in (e.detail or {}).get("signals", [])
+             and e.action in ("list", "search", "export")]
+    assert reads, "the attack did not produce the list read"
+    admin = login("beheerder")
+    url = _release_withholding(admin, person["ref"], f"signal:{secret.pk}")
+    document = admin.get(f"{url}/export.json").json()
+    leaked = [e for e in document["access_log"] if e["seq"] in reads]
+    assert leaked == [], f"reads of the withheld signal are in the answer: {leaked}"
+
+
+def test_attachment_download_of_a_withheld_signal_stays_in_the_released_access_log(
+        person, login):
+    """BREAK: the agent downloads the attachment of the signal that is then withheld
+    (the reviewer withholds the signal, which drops its attachments from the answer).
+    The download's export event (object type signals.attachment) is not matched by the
+    withheld 'signal:N' item and stays in the released access log, disclosing that a
+    withheld police record with a file exists and was exported by the police."""
+    secret = person["secret"]
+    attachment = secret.attachments.get()
+    agent = login("agent")
+    assert agent.get(f"/signals/{secret.pk}/attachments/{attachment.pk}/").status_code == 200
+    admin = login("beheerder")
+    url = _release_withholding(admin, person["ref"], f"signal:{secret.pk}")
+    document = admin.get(f"{url}/export.json").json()
+    assert secret.pk not in [s["id"] for s in document["signals"]]
+    leaked = [e for e in document["access_log"]
+              if e["object_type"] == "signals.attachment" and e["object_id"] == str(attachment.pk)]
+    assert leaked == [], f"the withheld signal's attachment download is in the answer: {leaked}"
