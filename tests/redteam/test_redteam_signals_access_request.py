@@ -91,3 +91,27 @@ def test_attachment_download_of_a_withheld_signal_stays_in_the_released_access_l
     leaked = [e for e in document["access_log"]
               if e["object_type"] == "signals.attachment" and e["object_id"] == str(attachment.pk)]
     assert leaked == [], f"the withheld signal's attachment download is in the answer: {leaked}"
+
+
+def test_a_request_only_answers_about_the_person_who_was_looked_up(person, login):
+    """BREAK: the request is registered for the pseudonyms posted with it, checked only
+    to be persons of the municipality, not to be the person the look-up found. An
+    administrator who looks up the requester by BSN and posts a second, unrelated
+    pseudonym (a slip of the list, or on purpose) gets a request, and after release an
+    answer, holding the other person's name, address and care signal."""
+    worker = User.objects.get(username="hulpverlener")
+    other = register_signal(user=worker, data=SignalInput(
+        category="zorgsignaal", pillar="social", observed_on=YESTERDAY,
+        description="Zorgen om de buurvrouw", reliability="own",
+        persons=[PersonInput(name="Andere Buurvrouw", date_of_birth=date(1950, 1, 2),
+                             address="Buurpad 3", bsn="123456782")]))
+    other_ref = other.subjects.get().ref
+    admin = login("beheerder")
+    found = admin.get(f"/signals/subjects/?bsn={BSN}")
+    assert other_ref not in [s.ref for s in found.context["found"]]
+    admin.post(f"/signals/subjects/?bsn={BSN}", {
+        "subjects": [person["ref"], other_ref], "requester": "De betrokkene zelf",
+        "reason": "verzoek om inzage (AVG art. 15)", "received_on": YESTERDAY.isoformat()})
+    for access_request in SubjectAccessRequest.objects.all():
+        assert other_ref not in access_request.subject_refs, (
+            "a request for the person looked up by BSN also covers an unrelated person")
