@@ -115,3 +115,19 @@ def test_a_request_only_answers_about_the_person_who_was_looked_up(person, login
     for access_request in SubjectAccessRequest.objects.all():
         assert other_ref not in access_request.subject_refs, (
             "a request for the person looked up by BSN also covers an unrelated person")
+
+
+def test_reading_a_released_request_leaves_a_read_event(person, login):
+    """BREAK: once released, the request page still decrypts and shows who asked
+    (the data subject's own name and how they were identified) and the person's
+    pseudonyms, but writes no audit event: only the review (in review) is audited."""
+    admin = login("beheerder")
+    url = _release_withholding(admin, person["ref"], f"signal:{person['secret'].pk}")
+    last = max(AuditEvent.objects.values_list("seq", flat=True))
+    page = admin.get(f"{url}/")
+    assert page.status_code == 200
+    assert "legitimatie gezien" in page.content.decode()
+    assert person["ref"] in page.content.decode()
+    reads = AuditEvent.objects.filter(seq__gt=last)
+    assert reads.filter(object_type="signals.subjectaccessrequest").exists(), (
+        "the requester's identity and the pseudonyms were shown without an audit event")
