@@ -131,3 +131,41 @@ def test_reading_a_released_request_leaves_a_read_event(person, login):
     reads = AuditEvent.objects.filter(seq__gt=last)
     assert reads.filter(object_type="signals.subjectaccessrequest").exists(), (
         "the requester's identity and the pseudonyms were shown without an audit event")
+
+
+def test_a_pseudonym_whose_only_signal_is_withheld_does_not_show_its_identity(demo, login):
+    """BREAK: social work and the police each hold the person under a pseudonym of
+    their own (linkage domains, ADR 0025); the look-up finds both and the request covers
+    both. The reviewer withholds the police's only signal (Wpg), but the answer's
+    'persons' still lists the police pseudonym with the identity the police recorded
+    (the address only the police knows): that the police holds a record, and what it
+    holds, reaches the person. Nothing in the review can withhold a person entry."""
+    worker = User.objects.get(username="hulpverlener")
+    agent = User.objects.get(username="agent")
+    register_signal(user=worker, data=SignalInput(
+        category="zorgsignaal", pillar="social", observed_on=YESTERDAY,
+        description="Zorgen", reliability="own",
+        persons=[PersonInput(name="Inzage Verzoeker", date_of_birth=date(1980, 5, 5),
+                             address="Zorgstraat 1", bsn=BSN)]))
+    secret = register_signal(user=agent, data=SignalInput(
+        category="drugs-ondermijning", pillar="safety", observed_on=YESTERDAY,
+        description="Onderzoek loopt", reliability="own",
+        persons=[PersonInput(name="Inzage Verzoeker", date_of_birth=date(1980, 5, 5),
+                             address="Observatiepand 9", bsn=BSN)]))
+    admin = login("beheerder")
+    found = admin.get(f"/signals/subjects/?bsn={BSN}").context["found"]
+    refs = sorted(s.ref for s in found)
+    assert secret.subjects.get().ref in refs and len(refs) == 2
+    admin.post(f"/signals/subjects/?bsn={BSN}", {
+        "subjects": refs, "requester": "De betrokkene zelf",
+        "reason": "verzoek om inzage (AVG art. 15)", "received_on": YESTERDAY.isoformat()})
+    url = f"/signals/subjects/requests/{SubjectAccessRequest.objects.get().pk}"
+    item = f"signal:{secret.pk}"
+    assert admin.post(f"{url}/", {"withhold": [item], f"reason-{item}": GROUND}
+                      ).status_code == 302
+    for fmt in ("json", "html"):
+        answer = admin.get(f"{url}/export.{fmt}").content.decode()
+        assert "Onderzoek loopt" not in answer
+        assert "Observatiepand 9" not in answer, (
+            f"the {fmt} answer shows the identity the police recorded with its withheld "
+            "signal")
