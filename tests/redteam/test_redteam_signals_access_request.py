@@ -169,3 +169,20 @@ def test_a_pseudonym_whose_only_signal_is_withheld_does_not_show_its_identity(de
         assert "Observatiepand 9" not in answer, (
             f"the {fmt} answer shows the identity the police recorded with its withheld "
             "signal")
+
+
+def test_a_police_group_of_a_withheld_record_is_not_named_in_the_answer(person, login):
+    """BREAK: the police keep the person in a group whose name tells of the
+    investigation. The reviewer withholds the police's drugs signal, but groups are not
+    items of the review: the answer's 'persons' still names the police group."""
+    from wijkregie.signals.services import create_group
+
+    agent = User.objects.get(username="agent")
+    create_group(user=agent, name="Onderzoek drugsnetwerk Noord", member_refs=[person["ref"]])
+    admin = login("beheerder")
+    url = _release_withholding(admin, person["ref"], f"signal:{person['secret'].pk}")
+    for fmt in ("json", "html"):
+        answer = admin.get(f"{url}/export.{fmt}").content.decode()
+        assert "Onderzoek loopt" not in answer
+        assert "Onderzoek drugsnetwerk Noord" not in answer, (
+            f"the {fmt} answer names the police group of the withheld record")
