@@ -523,10 +523,13 @@ def _may_answer_access_requests(user: User) -> bool:
                 and user.municipality_id)
 
 
-def register_access_request(*, user: User, subject_refs: list[str], requester: str,
-                            reason: str, received_on: date | None) -> SubjectAccessRequest:
-    """Record an access request for the pseudonyms a look-up found: who asked (kept
-    encrypted), why, and when it came in. It starts in review; nothing is released."""
+def register_access_request(*, user: User, subject_refs: list[str], found_refs: list[str],
+                            requester: str, reason: str,
+                            received_on: date | None) -> SubjectAccessRequest:
+    """Record an access request for the pseudonyms a look-up found (``found_refs``):
+    who asked (kept encrypted), why, and when it came in. It starts in review; nothing
+    is released. A pseudonym the look-up did not find is refused: the answer is about
+    the person who asked, not whoever else is posted with it."""
     if not _may_answer_access_requests(user):
         raise ValidationError(_("you may not handle access requests"))
     errors = {}
@@ -542,6 +545,10 @@ def register_access_request(*, user: User, subject_refs: list[str], requester: s
     if not refs or known != set(refs):
         errors["subjects"] = _("unknown person(s): %(refs)s") % {
             "refs": ", ".join(sorted(set(refs) - known)) or "—"}
+    elif set(refs) - set(found_refs):
+        errors["subjects"] = _("person(s) not found by the look-up of this request: "
+                               "%(refs)s") % {"refs": ", ".join(sorted(set(refs)
+                                                                       - set(found_refs)))}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
