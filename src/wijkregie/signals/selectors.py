@@ -489,6 +489,17 @@ def list_groups(user: User, *, request: HttpRequest | None = None) -> list[Subje
     return groups
 
 
+def record_group_choices_read(user: User, group_ids: list[int], *,
+                              request: HttpRequest | None = None) -> None:
+    """A form that offers the group names (the registration page) shows the same names
+    as the groups page: one list event like ``list_groups``."""
+    if not group_ids:
+        return
+    audit_read(AuditAction.LIST, user=user, request=request, purpose=_all_purposes(user),
+               object_type="signals.subjectgroup", subject_refs=[],
+               detail={"groups": sorted(group_ids), "via": "registration form"})
+
+
 def subjects_purpose(user: User, subjects: Iterable[Subject]) -> str:
     """The covenant purposes under which the user sees these persons."""
     purposes = covenant_purposes(user)

@@ -155,6 +155,7 @@ def register(request: HttpRequest) -> HttpResponse:
             if signal.subjects.exists():
                 messages.info(request, REGISTRANT_NOTICE)
             return redirect("signals:detail", pk=signal.pk)
+    selectors.record_group_choices_read(request.user, form.group_ids, request=request)
     return render(request, "signals/register.html", {"form": form})
 
 
