@@ -6,8 +6,12 @@ access export's access log) must be exactly that list. The audit chain fixes the
 so a deleted, edited or added index row shows up here, and ``wijkregie audit verify``
 fails on it (registered in ``apps.SignalsConfig.ready``).
 
-Index rows of events written before the list was hashed cannot be checked: rows of
-events older than the first event with a list are left alone (docs/adr/0026).
+Index rows of events written before the list was hashed cannot be checked. Where such
+rows existed when this check came in, migration 0007 wrote one chained event
+(``BOUNDARY_KEY``) naming the last event of that time; only rows of events up to it
+that list no persons are left alone. Without that event (every installation that
+never had unlisted rows) every row is checked: a row whose event lists no such person
+is a break (docs/adr/0026).
 """
 
 from __future__ import annotations
@@ -22,6 +26,17 @@ from wijkregie.core.models import AuditEvent
 from wijkregie.signals.models import SubjectAccess
 
 INDEX_KEY = "subject_index"
+BOUNDARY_KEY = "unlisted_index_until_seq"
+BOUNDARY_OBJECT = "signals.subjectaccess"
+
+
+def legacy_boundary() -> int:
+    """The seq up to which unlisted index rows are legacy, as fixed in the chain (the
+    first boundary event counts; the chain check catches one inserted or edited)."""
+    detail = (AuditEvent.objects.filter(object_type=BOUNDARY_OBJECT,
+                                        detail__has_key=BOUNDARY_KEY)
+              .order_by("seq").values_list("detail", flat=True).first())
+    return int(detail[BOUNDARY_KEY]) if detail else 0
 
 
 def _indexed_events() -> Iterator[tuple[int, int, int, list[str]]]:
@@ -55,12 +70,12 @@ def verify_subject_index() -> ChainBreak | None:
 
 
 def _first_break() -> ChainBreak | None:
+    boundary = legacy_boundary()
     events, rows = _indexed_events(), _index_rows()
     event, row = next(events, None), next(rows, None)
-    first_indexed = event[0] if event else None
     while event is not None or row is not None:
         if row is not None and (event is None or row[0] < event[0]):
-            if first_indexed is not None and row[0] > first_indexed:
+            if row[0] > boundary or not _exists(row[0]):
                 return _row_break(row[0])
             row = next(rows, None)  # an event from before the list was hashed
             continue
@@ -76,6 +91,10 @@ def _first_break() -> ChainBreak | None:
             row = next(rows, None)
         event = next(events, None)
     return None
+
+
+def _exists(seq: int) -> bool:
+    return AuditEvent.objects.filter(seq=seq).exists()
 
 
 def _row_break(seq: int) -> ChainBreak:

@@ -47,8 +47,9 @@ class SignalForm(forms.Form):
                                     level__in=["wijk", "buurt"]).order_by("code")
         self.fields["area_code"].choices = [("", "—")] + [
             (a.code, f"{a.name} ({a.code})") for a in areas.only("code", "name")]
-        self.fields["groups"].choices = [
-            (g.name, g.name) for g in selectors.groups_for(user)]
+        groups = list(selectors.groups_for(user).only("pk", "name"))
+        self.group_ids = [g.pk for g in groups]  # for the list event when shown
+        self.fields["groups"].choices = [(g.name, g.name) for g in groups]
 
     def signal_input(self) -> SignalInput:
         data = self.cleaned_data

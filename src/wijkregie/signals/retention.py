@@ -109,11 +109,9 @@ def purge(*, apply: bool = False, now: datetime | None = None) -> PurgeReport:
         report.cases = [{"id": c["pk"], "municipality": c["municipality_id"],
                          "closed_at": c["closed_at"].isoformat()} for c in cases]
         report.held = _held_rows(now)
-        # Persons with no signal outside the deleted ones: a subquery, not a list of ids.
-        kept = Signal.objects.exclude(_deletable(now)).filter(subjects=OuterRef("pk"))
-        orphans = Subject.objects.filter(~Exists(kept)).values("pk", "ref", "municipality_id")
-        report.subjects = [{"id": s["pk"], "pseudonym": s["ref"],
-                            "municipality": s["municipality_id"]} for s in orphans]
+        if apply:
+            _keep_newly_bundled(report, now)
+        report.subjects = _orphans(now)
         if apply:
             _delete(Case, [c["id"] for c in report.cases])
             _delete(Signal, [s["id"] for s in report.signals])
@@ -132,16 +130,52 @@ def purge(*, apply: bool = False, now: datetime | None = None) -> PurgeReport:
     return report
 
 
+def _keep_newly_bundled(report: PurgeReport, now: datetime) -> None:
+    """Lock the signals about to be deleted, then look again which an open case holds.
+
+    Between the first read and the delete a case director may bundle one of them into
+    an open case. The row lock (``select_for_update``, inside the purge's transaction)
+    makes every later link wait for the purge (a new case link locks its signal row
+    on PostgreSQL), and the second look, taken after the lock, sees every link that
+    committed before it: those signals move from deleted to held."""
+    ids = [row["id"] for row in report.signals]
+    taken: set[int] = set()
+    for chunk in _chunks(ids):
+        list(Signal.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
+        taken |= set(Signal.objects.filter(pk__in=chunk).filter(_in_open_case())
+                     .values_list("pk", flat=True))
+    if not taken:
+        return
+    report.signals = [row for row in report.signals if row["id"] not in taken]
+    known = {row["id"] for row in report.held}
+    report.held = sorted(report.held + [
+        row for chunk in _chunks(sorted(taken - known))
+        for row in _held_report(Signal.objects.filter(pk__in=chunk))],
+        key=lambda row: row["id"])
+
+
+def _orphans(now: datetime) -> list[dict]:
+    """Persons with no signal outside the deleted ones: a subquery, not a list of ids."""
+    kept = Signal.objects.exclude(_deletable(now)).filter(subjects=OuterRef("pk"))
+    orphans = Subject.objects.filter(~Exists(kept)).values("pk", "ref", "municipality_id")
+    return [{"id": s["pk"], "pseudonym": s["ref"], "municipality": s["municipality_id"]}
+            for s in orphans]
+
+
 def _held_rows(now: datetime) -> list[dict]:
+    return _held_report(held_signals(now))
+
+
+def _held_report(held: QuerySet[Signal]) -> list[dict]:
     links = (Case.signals.through.objects
-             .filter(signal__in=held_signals(now)).exclude(case__status=CaseStatus.CLOSED)
+             .filter(signal__in=held).exclude(case__status=CaseStatus.CLOSED)
              .values_list("signal_id", "case_id", "case__director__username"))
     cases: dict[int, list[int]] = {}
     directors: dict[int, set[str]] = {}
     for signal_id, case_id, director in links:
         cases.setdefault(signal_id, []).append(case_id)
         directors.setdefault(signal_id, set()).add(director)
-    rows = held_signals(now).values("pk", "municipality_id", "category__key", "observed_on")
+    rows = held.values("pk", "municipality_id", "category__key", "observed_on")
     return [{"id": s["pk"], "municipality": s["municipality_id"],
              "category": s["category__key"], "observed_on": s["observed_on"].isoformat(),
              "cases": sorted(cases.get(s["pk"], [])),

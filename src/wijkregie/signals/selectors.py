@@ -489,6 +489,17 @@ def list_groups(user: User, *, request: HttpRequest | None = None) -> list[Subje
     return groups
 
 
+def record_group_choices_read(user: User, group_ids: list[int], *,
+                              request: HttpRequest | None = None) -> None:
+    """A form that offers the group names (the registration page) shows the same names
+    as the groups page: one list event like ``list_groups``."""
+    if not group_ids:
+        return
+    audit_read(AuditAction.LIST, user=user, request=request, purpose=_all_purposes(user),
+               object_type="signals.subjectgroup", subject_refs=[],
+               detail={"groups": sorted(group_ids), "via": "registration form"})
+
+
 def subjects_purpose(user: User, subjects: Iterable[Subject]) -> str:
     """The covenant purposes under which the user sees these persons."""
     purposes = covenant_purposes(user)
@@ -627,10 +638,15 @@ def _subject_document(subjects: list[Subject], *, content: bool = True) -> dict[
                  .prefetch_related("history__actor__organisation"))
     log = list(access_log(refs).values(
         "seq", "created_at", "actor_username", "organisation__name", "action", "purpose",
-        "outcome", "object_type", "object_id"))
+        "outcome", "object_type", "object_id", "detail"))
     return {
         "persons": [{"pseudonym": s.ref, "identity": crypto.decrypt_identity(s.identity),
-                     "groups": [g.name for g in s.groups.all()]} for s in subjects],
+                     "groups": [{"id": g.pk, "name": g.name,
+                                 "signals": sorted(x.pk for x in g.signals.all())}
+                                for g in s.groups.all()],
+                     "signals": sorted(x.pk for x in signals
+                                       if s.ref in {p.ref for p in x.subjects.all()})}
+                    for s in subjects],
         "signals": [{
             "item": f"signal:{s.pk}", "id": s.pk, "category": s.category.name,
             "pillar": s.pillar, "observed_on": s.observed_on.isoformat(),
@@ -653,6 +669,62 @@ def _subject_document(subjects: list[Subject], *, content: bool = True) -> dict[
         "access_log": [entry | {"created_at": entry["created_at"].isoformat()}
                        for entry in log],
     }
+
+
+def _public_document(document: dict[str, Any]) -> dict[str, Any]:
+    """The document as shown: group names only, no internal read details."""
+    return document | {
+        "persons": [{"pseudonym": p["pseudonym"], "identity": p["identity"],
+                     "groups": [g["name"] for g in p["groups"]]}
+                    for p in document["persons"]],
+        "access_log": [{k: v for k, v in e.items() if k != "detail"}
+                       for e in document["access_log"]]}
+
+
+def _withhold(document: dict[str, Any], withheld: set[str]) -> dict[str, Any]:
+    """The document without the withheld items and without everything that would tell
+    of them (ADR 0026): a pseudonym whose every signal is withheld (its identity and
+    groups), a group tied to no released signal, and every access-log entry about a
+    withheld item: reads naming it by id, list/search reads that showed only withheld
+    signals, downloads of attachments of withheld signals, and reads that concern only
+    hidden pseudonyms."""
+    hidden_signals = {s["id"] for s in document["signals"] if s["item"] in withheld}
+    hidden_attachments = {a["id"] for s in document["signals"] for a in s["attachments"]
+                          if a["item"] in withheld or s["id"] in hidden_signals}
+    hidden_cases = {c["id"] for c in document["cases"] if c["item"] in withheld}
+    released_signals = {s["id"] for s in document["signals"]} - hidden_signals
+    persons = [p for p in document["persons"]
+               if not p["signals"] or set(p["signals"]) - hidden_signals]
+    hidden_refs = ({p["pseudonym"] for p in document["persons"]}
+                   - {p["pseudonym"] for p in persons})
+    visible_refs = {p["pseudonym"] for p in persons}
+    hidden_ids = {"signals.signal": {str(i) for i in hidden_signals},
+                  "signals.attachment": {str(i) for i in hidden_attachments},
+                  "signals.case": {str(i) for i in hidden_cases}}
+
+    def tells_of_withheld(entry: dict[str, Any]) -> bool:
+        if entry["object_id"] in hidden_ids.get(entry["object_type"], ()):
+            return True
+        detail = entry.get("detail") or {}
+        shown = set(detail.get("signals") or [])
+        if shown and shown <= hidden_signals:
+            return True
+        named = set(detail.get(INDEX_KEY) or [])
+        return bool(named) and named <= hidden_refs and not named & visible_refs
+
+    return document | {
+        "persons": [{"pseudonym": p["pseudonym"], "identity": p["identity"],
+                     "groups": [g["name"] for g in p["groups"]
+                                if set(g["signals"]) & released_signals
+                                or not set(p["signals"]) & hidden_signals]}
+                    for p in persons],
+        "signals": [s | {"attachments": [a for a in s["attachments"]
+                                         if a["id"] not in hidden_attachments],
+                         "persons": [r for r in s["persons"] if r in visible_refs]}
+                    for s in document["signals"] if s["id"] not in hidden_signals],
+        "cases": [c for c in document["cases"] if c["id"] not in hidden_cases],
+        "access_log": [{k: v for k, v in e.items() if k != "detail"}
+                       for e in document["access_log"] if not tells_of_withheld(e)]}
 
 
 def _attachment_entry(attachment: Attachment, content: bool) -> dict[str, Any]:
@@ -691,11 +763,20 @@ def access_request_draft(user: User, access_request: SubjectAccessRequest, *,
     """The whole document, for the reviewer who decides what to withhold; one view
     event (the reviewer reads everything)."""
     require_personal(user, request, "signals.subjectaccessrequest", "signals.export_subject")
-    document = _subject_document(_request_subjects(access_request))
+    document = _public_document(_subject_document(_request_subjects(access_request)))
     audit_read(AuditAction.VIEW, user=user, request=request, purpose=SUBJECT_EXPORT_PURPOSE,
                object_type="signals.subjectaccessrequest", object_id=access_request.pk,
                subject_refs=access_request.subject_refs, detail={"via": "review"})
     return document
+
+
+def record_request_read(user: User, access_request: SubjectAccessRequest, *,
+                        request: HttpRequest | None = None) -> None:
+    """The request page after release still shows who asked and the pseudonyms: a read."""
+    require_personal(user, request, "signals.subjectaccessrequest", "signals.export_subject")
+    audit_read(AuditAction.VIEW, user=user, request=request, purpose=SUBJECT_EXPORT_PURPOSE,
+               object_type="signals.subjectaccessrequest", object_id=access_request.pk,
+               subject_refs=access_request.subject_refs, detail={"via": "request page"})
 
 
 def released_export(user: User, access_request: SubjectAccessRequest, *,
@@ -706,19 +787,9 @@ def released_export(user: User, access_request: SubjectAccessRequest, *,
     require_personal(user, request, "signals.subjectaccessrequest", "signals.export_subject")
     if access_request.status != AccessRequestStatus.RELEASED:
         deny(user, request, "signals.subjectaccessrequest", "export before release")
-    document = _subject_document(_request_subjects(access_request))
+    document = _withhold(_subject_document(_request_subjects(access_request)),
+                         {w["item"] for w in access_request.withheld})
     withheld = {w["item"] for w in access_request.withheld}
-    withheld_cases = {c["id"] for c in document["cases"] if c["item"] in withheld}
-    document["signals"] = [s | {"attachments": [a for a in s["attachments"]
-                                                if a["item"] not in withheld]}
-                           for s in document["signals"] if s["item"] not in withheld]
-    document["cases"] = [c for c in document["cases"] if c["id"] not in withheld_cases]
-    # Reads of a withheld item would name it: they go with it.
-    kinds = {"signal": "signals.signal", "attachment": "signals.attachment",
-             "case": "signals.case"}
-    hidden_reads = {(kinds[item.split(":")[0]], item.split(":")[1]) for item in withheld}
-    document["access_log"] = [e for e in document["access_log"]
-                              if (e["object_type"], e["object_id"]) not in hidden_reads]
     document["request"] = _request_header(access_request)
     document["withheld_grounds"] = sorted({w["reason"] for w in access_request.withheld})
     audit_read(AuditAction.EXPORT, user=user, request=request, purpose=SUBJECT_EXPORT_PURPOSE,

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -198,13 +198,39 @@ def find_or_create_subjects(*, municipality: Municipality, organisation: Organis
     new pseudonymised one. Persons other partners recorded are never matched, so the
     registrant learns nothing it could not already see; those who may see both records
     find them linked by keyed hash (``selectors.linked_subjects``)."""
-    # In one fixed order (by keyed hash): two registrations naming the same persons
-    # then wait for each other's inserts in the same order and cannot deadlock.
-    order = sorted(range(len(persons)), key=lambda i: _person_key(persons[i]))
+    # In one fixed order (by the person lock's key, then keyed hash): two registrations
+    # naming the same persons then take the person locks and wait for each other's
+    # inserts in the same order and cannot deadlock.
+    order = sorted(range(len(persons)), key=lambda i: (
+        _person_lock_key(municipality, organisation, persons[i]), _person_key(persons[i])))
     found: dict[int, Subject] = {}
     for index in order:
         found[index] = _subject_in_domain(municipality, organisation, persons[index])
     return [found[index] for index in range(len(persons))]
+
+
+def _person_lock_key(municipality: Municipality, organisation: Organisation,
+                     person: PersonInput) -> int:
+    match_hash = crypto.person_match_hash(person.name, person.date_of_birth)
+    digest = hashlib.sha256(f"subject:{municipality.pk}:{organisation.pk}:{match_hash}"
+                            .encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _lock_person(municipality: Municipality, organisation: Organisation,
+                 person: PersonInput) -> bool:
+    """Serialise the creation of one person (name and birth date) in one domain until
+    the transaction ends: a PostgreSQL advisory lock on (municipality, domain,
+    name-and-birth hash). The unique constraints cannot do it, since a registration
+    without BSN and one with it do not collide on either (ADR 0025). Whether the BSN is
+    given or not, both take this lock, so the later one looks again after the first
+    committed. Elsewhere (SQLite) writers are serialised by the database."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)",
+                       [_person_lock_key(municipality, organisation, person)])
+    return True
 
 
 def _person_key(person: PersonInput) -> tuple[str, str]:
@@ -225,6 +251,13 @@ def _subject_in_domain(municipality: Municipality, organisation: Organisation,
                                    born=person.date_of_birth is not None)
         if subject is not None:
             return subject
+        if attempt == 1 and _lock_person(municipality, organisation, person):
+            # A miss: look again under the person lock, which a concurrent creator of
+            # this person holds until it commits (the look-up then sees its row).
+            subject = _match_in_domain(domain, match_hash, bsn_hash,
+                                       born=person.date_of_birth is not None)
+            if subject is not None:
+                return subject
         try:
             with transaction.atomic():
                 return Subject.objects.create(
@@ -523,10 +556,13 @@ def _may_answer_access_requests(user: User) -> bool:
                 and user.municipality_id)
 
 
-def register_access_request(*, user: User, subject_refs: list[str], requester: str,
-                            reason: str, received_on: date | None) -> SubjectAccessRequest:
-    """Record an access request for the pseudonyms a look-up found: who asked (kept
-    encrypted), why, and when it came in. It starts in review; nothing is released."""
+def register_access_request(*, user: User, subject_refs: list[str], found_refs: list[str],
+                            requester: str, reason: str,
+                            received_on: date | None) -> SubjectAccessRequest:
+    """Record an access request for the pseudonyms a look-up found (``found_refs``):
+    who asked (kept encrypted), why, and when it came in. It starts in review; nothing
+    is released. A pseudonym the look-up did not find is refused: the answer is about
+    the person who asked, not whoever else is posted with it."""
     if not _may_answer_access_requests(user):
         raise ValidationError(_("you may not handle access requests"))
     errors = {}
@@ -542,6 +578,10 @@ def register_access_request(*, user: User, subject_refs: list[str], requester: s
     if not refs or known != set(refs):
         errors["subjects"] = _("unknown person(s): %(refs)s") % {
             "refs": ", ".join(sorted(set(refs) - known)) or "—"}
+    elif set(refs) - set(found_refs):
+        errors["subjects"] = _("person(s) not found by the look-up of this request: "
+                               "%(refs)s") % {"refs": ", ".join(sorted(set(refs)
+                                                                       - set(found_refs)))}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -155,6 +155,7 @@ def register(request: HttpRequest) -> HttpResponse:
             if signal.subjects.exists():
                 messages.info(request, REGISTRANT_NOTICE)
             return redirect("signals:detail", pk=signal.pk)
+    selectors.record_group_choices_read(request.user, form.group_ids, request=request)
     return render(request, "signals/register.html", {"form": form})
 
 
@@ -406,7 +407,7 @@ def subject_access(request: HttpRequest) -> HttpResponse:
         try:
             access_request = services.register_access_request(
                 user=request.user, subject_refs=request.POST.getlist("subjects"),
-                **request_form.cleaned_data)
+                found_refs=[s.ref for s in found or []], **request_form.cleaned_data)
         except ValidationError as exc:
             for message in _error_list(exc):
                 request_form.add_error(None, message)
@@ -439,6 +440,8 @@ def access_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("signals:access-request", pk=pk)
     document = selectors.access_request_draft(request.user, access_request,
                                               request=request) if in_review else None
+    if document is None:
+        selectors.record_request_read(request.user, access_request, request=request)
     return render(request, "signals/access_request.html", {
         "access_request": access_request, "document": document, "errors": errors,
         "requester": selectors.requester_of(access_request)},
