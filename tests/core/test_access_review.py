@@ -201,3 +201,9 @@ def test_the_command_prints_a_table_or_csv_scoped_to_a_municipality(world):
 def test_the_command_names_an_unknown_municipality(world):
     with pytest.raises(CommandError, match=r"--municipality.*GM0000"):
         call_command("access_review", "--municipality", "GM0000", stdout=io.StringIO())
+
+
+def test_the_page_is_in_dutch(world):
+    body = _client(world.users["admin:A"]).get(URL, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Toegangsreview" in body and "Downloaden als CSV" in body
+    assert "rol met persoonsgegevens zonder tweede factor" in body
