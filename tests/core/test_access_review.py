@@ -134,6 +134,7 @@ def test_the_page_writes_a_view_event_and_the_csv_an_export_event(world):
     assert client.get(URL).status_code == 200
     views = _review_events(AuditAction.VIEW)
     assert [(e.actor_id, e.municipality_id) for e in views] == [(admin.pk, world.a.pk)]
+    assert views[0].detail["scope"] == "municipality"
     response = client.get(URL + "csv/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")

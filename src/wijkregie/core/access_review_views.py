@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from wijkregie.core import access_review, audit
+from wijkregie.core import access_review, administration, audit
 from wijkregie.core.models import AuditAction
 
 PERMISSION = "core.view_user"
@@ -47,8 +47,8 @@ def administrator_with_second_factor(view: Callable[..., HttpResponse]
 
 def _scope_detail(request: HttpRequest, count: int) -> dict[str, Any]:
     return {"accounts": count,
-            "scope": "platform" if access_review.administration.is_platform_administrator(
-                request.user) else "municipality"}
+            "scope": "platform" if administration.is_platform_administrator(request.user)
+            else "municipality"}
 
 
 @administrator_with_second_factor
