@@ -26,6 +26,8 @@ OWN_COMMANDS = {
                "`signals rotate-keys`",
     "mkba": "social cost-benefit analysis: `mkba run SCENARIO [--json]`",
     "jobs": "long jobs: `jobs list`, `jobs check` (fail lost jobs), `jobs restart ID`",
+    "access-review": "yearly access review of accounts, roles and last use: "
+                     "`access-review [--municipality GM0363] [--format csv|table]`",
     "backup": "back up database and files (keys stay apart): `backup [FOLDER]`",
     "restore": "restore a backup: `restore FOLDER [--yes]` (refuses under other keys)",
     "run_huey": "run the task queue worker (long jobs: imports, analyses)",

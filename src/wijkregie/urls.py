@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from wijkregie.areas import views as area_views
+from wijkregie.core import access_review_views
 from wijkregie.core import views as core_views
 
 urlpatterns = [
@@ -13,6 +14,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("jobs/<uuid:job_id>/", core_views.job_status, name="job-status"),
     path("jobs/<uuid:job_id>/restart/", core_views.job_restart, name="job-restart"),
+    path("beheer/toegangsreview/", access_review_views.access_review_page,
+         name="access-review"),
+    path("beheer/toegangsreview/csv/", access_review_views.access_review_csv,
+         name="access-review-csv"),
     path("areas/import/", area_views.import_areas, name="area-import"),
     path("areas/<str:code>/", area_views.area_detail, name="area-detail"),
     path("programmes/<str:municipality>/<slug:slug>/", area_views.programme_area_detail,
