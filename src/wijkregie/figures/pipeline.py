@@ -147,7 +147,8 @@ def refresh_municipality(municipality: Municipality,
         grid = (delivered if delivered is not None else _load(scopes)).with_places(
             hierarchy.places())
         _derive(grid, indicator_map, hierarchy)
-        _disclose(grid, indicator_map, hierarchy, _retired_figures(municipality, indicator_map))
+        _disclose(grid, indicator_map, hierarchy, _retired_figures(municipality, indicator_map),
+                  _published_figures(scopes))
         for scope in scopes:
             Observation.objects.filter(scope).delete()
         stored = insert_observations(_rows(grid))
@@ -209,6 +210,17 @@ def _retired_figures(municipality: Municipality, indicators: dict[int, Indicator
         "composition_id", "indicator_id", "year", "month", "shown_value", "shown_text",
         "shown_status")
     return {(("R", c), (i, y, m)): (v, t, st) for c, i, y, m, v, t, st in rows}
+
+
+def _published_figures(scopes: list[Q]) -> dict[tuple[Place, Column], float]:
+    """The figures shown now, before this refresh replaces them: a reader may have read
+    them, so the audit counts them as known (ADR 0010)."""
+    rows = [row for scope in scopes for row in Observation.objects.filter(
+        scope, shown_status=str(disclosure.DisclosureStatus.SHOWN)).values_list(
+        "indicator_id", "year", "month", "area_id", "programme_area_id", "shown_value"
+    ).iterator(10_000)]
+    return {(("A", a) if a is not None else ("P", p), (i, y, m)): v
+            for i, y, m, a, p, v in rows if v is not None}
 
 
 def _with_related(indicators: Iterable[Indicator] | None) -> dict[int, Indicator]:
@@ -357,13 +369,19 @@ def _part_matrix(grid: FigureGrid, rows: np.ndarray, columns: np.ndarray) -> Par
 
 def _disclose(grid: FigureGrid, indicators: dict[int, Indicator], hierarchy: Hierarchy,
               retired: dict[tuple[Place, Column], tuple[float | None, str, str]]
-              | None = None) -> None:
+              | None = None,
+              published: dict[tuple[Place, Column], float] | None = None) -> None:
     """Primary disclosure per indicator (all its columns at once), then secondary
     suppression of every column with a hidden cell and the linking of rates, shares and
     means to their numerators and denominators, repeated until neither hides more.
 
     Rows of retired compositions get the figures shown for them back then (``retired``;
-    missing where the column did not exist): the audit counts them as known."""
+    missing where the column did not exist): the audit counts them as known.
+
+    ``published`` holds the figures shown before this refresh: one that the primary rule
+    still shows with the same value was read and stays known, so it is never chosen as a
+    complement now (hiding it would protect nothing and may give a hidden figure away
+    to a reader combining the readings before and after)."""
     column_of = grid.column_index()
     relations = [(grid.row[total], np.array([grid.row[p] for p in parts], dtype=np.int64))
                  for total, parts in hierarchy.relations]
@@ -394,6 +412,7 @@ def _disclose(grid: FigureGrid, indicators: dict[int, Indicator], hierarchy: Hie
             weights_of[c] = weights[:, position]
     _show_retired(grid, retired or {})
     primary = _hidden(grid)  # the sensitive figures: hidden by a primary rule
+    known = _known_before(grid, published or {}, column_of)
     links = _links(grid, indicators, column_of)
     pending = set(np.nonzero(primary.any(axis=0))[0].tolist())
     while pending:
@@ -401,8 +420,20 @@ def _disclose(grid: FigureGrid, indicators: dict[int, Indicator], hierarchy: Hie
             indicator = indicators[grid.columns[c][0]]
             if indicator.aggregation != Aggregation.NONE:
                 _secondary(grid, c, weights_of[c], indicator, rules[indicator.pk], relations,
-                           primary[:, c])
+                           primary[:, c], known[:, c])
         pending = _hide_linked(grid, links)
+
+
+def _known_before(grid: FigureGrid, published: dict[tuple[Place, Column], float],
+                  column_of: dict[Column, int]) -> np.ndarray:
+    """Cells shown before with the value the primary rule shows now."""
+    known = np.zeros(grid.shown_status.shape, dtype=bool)
+    for (place, column), value in published.items():
+        row, index = grid.row.get(place), column_of.get(column)
+        if (row is not None and index is not None and grid.shown_status[row, index] == _SHOWN
+                and np.isclose(grid.shown_value[row, index], value, rtol=0, atol=1e-9)):
+            known[row, index] = True
+    return known
 
 
 def _show_retired(grid: FigureGrid,
@@ -490,14 +521,15 @@ def _value_columns(grid: FigureGrid, columns: np.ndarray) -> np.ndarray:
 
 def _secondary(grid: FigureGrid, column: int, weights: np.ndarray, indicator: Indicator,
                rule: disclosure.DisclosureRule, relations: list[tuple[int, np.ndarray]],
-               sensitive: np.ndarray) -> None:
+               sensitive: np.ndarray, known: np.ndarray | None = None) -> None:
     """Hide more figures of one column until the exact audit finds every hidden one
     protected (:func:`disclosure.protect_system`) over all relations at once: the
     hierarchy and every programme area, however they overlap.
 
     Cells are grid rows; ``relations`` are (total row, part rows); ``sensitive`` marks
     the rows hidden by a primary rule (they need their protection interval, the others
-    only not to be pinned)."""
+    only not to be pinned); ``known`` marks rows shown before with the same figure,
+    locked like a retired composition's total."""
     present = grid.status[:, column] != ABSENT
     weighted = indicator.aggregation != Aggregation.SUM
     weight = weights if weighted else np.ones(len(grid.places))
@@ -537,9 +569,12 @@ def _secondary(grid: FigureGrid, column: int, weights: np.ndarray, indicator: In
             need = disclosure.protection_interval(rule, texts[i], float(raw[i]), natural)
             need_low[i], need_high[i] = need[0] * weight[i], need[1] * weight[i]
     # A retired composition's total is known as it was shown; it cannot be hidden now.
-    locked = np.array([grid.places[row][0] == "R" for row in cells.tolist()], dtype=bool)
+    retired = np.array([grid.places[row][0] == "R" for row in cells.tolist()], dtype=bool)
+    locked = retired.copy()
+    if known is not None:
+        locked |= known[cells] & ~hidden
     statuses = grid.shown_status[cells, column]
-    for i in np.nonzero(locked)[0].tolist():
+    for i in np.nonzero(retired)[0].tolist():
         if statuses[i] == _SHOWN and integer:
             low[i] = high[i] = shown[i]
         elif statuses[i] == _SHOWN:
