@@ -416,12 +416,32 @@ def _disclose(grid: FigureGrid, indicators: dict[int, Indicator], hierarchy: Hie
     links = _links(grid, indicators, column_of)
     pending = set(np.nonzero(primary.any(axis=0))[0].tolist())
     while pending:
-        for c in sorted(pending):
-            indicator = indicators[grid.columns[c][0]]
-            if indicator.aggregation != Aggregation.NONE:
-                _secondary(grid, c, weights_of[c], indicator, rules[indicator.pk], relations,
-                           primary[:, c], known[:, c])
+        for group in _audit_groups(grid, indicators, pending, column_of):
+            indicator = indicators[grid.columns[group[0]][0]]
+            _secondary(grid, group, weights_of, indicator, rules[indicator.pk], relations,
+                       primary, known)
         pending = _hide_linked(grid, links)
+
+
+def _audit_groups(grid: FigureGrid, indicators: dict[int, Indicator], pending: set[int],
+                  column_of: dict[Column, int]) -> list[list[int]]:
+    """The columns to audit together: a summing indicator's year with its twelve months
+    (year = Σ months) when one of them is pending and all exist, else single columns."""
+    groups: list[list[int]] = []
+    done: set[int] = set()
+    for c in sorted(pending):
+        indicator_id, year, _month = grid.columns[c]
+        indicator = indicators[indicator_id]
+        if indicator.aggregation == Aggregation.NONE or c in done:
+            continue
+        group = [column_of.get((indicator_id, year, month), -1) for month in range(13)]
+        if indicator.aggregation == Aggregation.SUM and min(group) >= 0:
+            groups.append(group)
+            done.update(group)
+        else:
+            groups.append([c])
+            done.add(c)
+    return groups
 
 
 def _known_before(grid: FigureGrid, published: dict[tuple[Place, Column], float],
@@ -519,12 +539,48 @@ def _value_columns(grid: FigureGrid, columns: np.ndarray) -> np.ndarray:
     return values
 
 
-def _secondary(grid: FigureGrid, column: int, weights: np.ndarray, indicator: Indicator,
-               rule: disclosure.DisclosureRule, relations: list[tuple[int, np.ndarray]],
-               sensitive: np.ndarray, known: np.ndarray | None = None) -> None:
-    """Hide more figures of one column until the exact audit finds every hidden one
-    protected (:func:`disclosure.protect_system`) over all relations at once: the
-    hierarchy and every programme area, however they overlap.
+def _secondary(grid: FigureGrid, columns: list[int], weights_of: dict[int, np.ndarray],
+               indicator: Indicator, rule: disclosure.DisclosureRule,
+               relations: list[tuple[int, np.ndarray]], primary: np.ndarray,
+               known: np.ndarray) -> None:
+    """Hide more figures of ``columns`` (one column, or a year of a summing indicator
+    followed by its months) until the exact audit finds every hidden one protected
+    (:func:`disclosure.protect_system`) over all their relations at once: per column the
+    hierarchy and every programme area, and per place year = Σ months where the year
+    and all twelve months of it are in the audit (the profile shows both)."""
+    parts = [part for c in columns if (part := _column_system(
+        grid, c, weights_of[c], indicator, rule, relations, primary[:, c], known[:, c]))]
+    if not parts or not any(part["hidden"].any() for part in parts):
+        return
+    offsets = np.cumsum([0] + [len(part["cells"]) for part in parts])
+    joined = {key: np.concatenate([part[key] for part in parts])
+              for key in ("values", "low", "high", "hidden", "locked", "hidden_low",
+                          "hidden_high", "need_low", "need_high", "min_width")}
+    system_relations = [(t + int(offset), [p + int(offset) for p in ps])
+                        for part, offset in zip(parts, offsets, strict=False)
+                        for t, ps in part["relations"]]
+    if len(parts) == 13 and grid.columns[parts[0]["column"]][2] == 0:
+        local = [dict(zip(part["cells"].tolist(), range(int(offset), int(offset) + len(
+            part["cells"])), strict=True)) for part, offset in zip(parts, offsets, strict=False)]
+        for row, year_cell in local[0].items():
+            months = [by_row.get(row) for by_row in local[1:]]
+            if all(m is not None for m in months):
+                system_relations.append((year_cell, months))
+    system = disclosure.AdditiveSystem(
+        relations=system_relations, integer=all(part["integer"] for part in parts),
+        **joined)
+    changed = disclosure.protect_system(system)
+    for part, offset in zip(parts, offsets, strict=False):
+        mine = [c - int(offset) for c in changed if offset <= c < offset + len(part["cells"])]
+        if mine:
+            _suppress(grid, part["cells"][mine], part["column"])
+
+
+def _column_system(grid: FigureGrid, column: int, weights: np.ndarray, indicator: Indicator,
+                   rule: disclosure.DisclosureRule, relations: list[tuple[int, np.ndarray]],
+                   sensitive: np.ndarray, known: np.ndarray) -> dict | None:
+    """The cells of one column for the audit, as :class:`disclosure.AdditiveSystem`
+    arrays (``cells``: their grid rows; ``relations`` in positions among them).
 
     Cells are grid rows; ``relations`` are (total row, part rows); ``sensitive`` marks
     the rows hidden by a primary rule (they need their protection interval, the others
@@ -538,11 +594,9 @@ def _secondary(grid: FigureGrid, column: int, weights: np.ndarray, indicator: In
     usable = [(total, parts) for total, parts in relations
               if additive[total] and additive[parts].all()]
     if not usable:
-        return
+        return None
     cells = np.unique(np.concatenate([[t for t, _ in usable], *[p for _, p in usable]]))
     hidden = _hidden(grid, [column])[cells, 0]
-    if not hidden.any():
-        return
     local = np.full(len(grid.places), -1, dtype=np.int64)
     local[cells] = np.arange(len(cells))
     values = np.maximum(additive_values[cells], 0.0)
@@ -571,8 +625,7 @@ def _secondary(grid: FigureGrid, column: int, weights: np.ndarray, indicator: In
     # A retired composition's total is known as it was shown; it cannot be hidden now.
     retired = np.array([grid.places[row][0] == "R" for row in cells.tolist()], dtype=bool)
     locked = retired.copy()
-    if known is not None:
-        locked |= known[cells] & ~hidden
+    locked |= known[cells] & ~hidden
     statuses = grid.shown_status[cells, column]
     for i in np.nonzero(retired)[0].tolist():
         if statuses[i] == _SHOWN and integer:
@@ -585,17 +638,13 @@ def _secondary(grid: FigureGrid, column: int, weights: np.ndarray, indicator: In
             low[i], high[i] = band[0] * weight[i], band[1] * weight[i] if weight[i] else 0.0
         else:
             low[i], high[i] = 0.0, natural_high[i]
-    system = disclosure.AdditiveSystem(
-        values=values,
-        relations=[(int(local[t]), local[parts].tolist()) for t, parts in usable],
-        low=low, high=high, hidden=hidden.copy(), locked=locked,
-        hidden_low=np.zeros(len(cells)), hidden_high=natural_high,
-        need_low=need_low, need_high=need_high,
-        min_width=np.full(len(cells), 1.0) if integer else step * weight,
-        integer=integer)
-    changed = disclosure.protect_system(system)
-    if changed:
-        _suppress(grid, cells[changed], column)
+    return {"column": column, "cells": cells, "values": values,
+            "relations": [(int(local[t]), local[parts].tolist()) for t, parts in usable],
+            "low": low, "high": high, "hidden": hidden.copy(), "locked": locked,
+            "hidden_low": np.zeros(len(cells)), "hidden_high": natural_high,
+            "need_low": need_low, "need_high": need_high,
+            "min_width": np.full(len(cells), 1.0) if integer else step * weight,
+            "integer": integer}
 
 
 def _rows(grid: FigureGrid) -> Iterator[tuple[object, ...]]:
