@@ -410,6 +410,7 @@ def _disclose(grid: FigureGrid, indicators: dict[int, Indicator], hierarchy: Hie
         grid.shown_status[:, columns] = shown.statuses
         for position, c in enumerate(columns):
             weights_of[c] = weights[:, position]
+    _hide_implied_small_counts(grid, indicators, by_indicator, weights_of)
     _show_retired(grid, retired or {})
     primary = _hidden(grid)  # the sensitive figures: hidden by a primary rule
     known = _known_before(grid, published or {}, column_of)
@@ -421,6 +422,43 @@ def _disclose(grid: FigureGrid, indicators: dict[int, Indicator], hierarchy: Hie
             _secondary(grid, group, weights_of, indicator, rules[indicator.pk], relations,
                        primary, known)
         pending = _hide_linked(grid, links)
+
+
+# A rate or share without a declared count implies one (rate × denominator / base); it is
+# hidden like a count below the usual small-count threshold would be (ADR 0010).
+IMPLIED_COUNT_THRESHOLD = 5
+
+
+def implied_count_base(indicator: Indicator) -> float | None:
+    """k in r = k · n / d for a rate per 1,000 or a share in %, else None (a mean of
+    amounts implies no count of people)."""
+    if indicator.denominator_id is None:
+        return None
+    if indicator.aggregation == Aggregation.RATE_PER_1000:
+        return 1000.0
+    if indicator.aggregation == Aggregation.WEIGHTED_MEAN and "%" in indicator.unit:
+        return 100.0
+    return None
+
+
+def _hide_implied_small_counts(grid: FigureGrid, indicators: dict[int, Indicator],
+                               by_indicator: dict[int, list[int]],
+                               weights_of: dict[int, np.ndarray]) -> None:
+    """Primary rule for rates and shares without a declared numerator: where the count
+    they imply is 0 < n < :data:`IMPLIED_COUNT_THRESHOLD`, the figure is hidden (``x``),
+    as a shown rate and denominator would give the small count within rounding."""
+    for indicator_id, columns in by_indicator.items():
+        indicator = indicators[indicator_id]
+        base = implied_count_base(indicator)
+        if base is None or indicator.numerator_id:
+            continue
+        for c in columns:
+            with np.errstate(invalid="ignore"):
+                implied = grid.value[:, c] * weights_of[c] / base
+                small = ((grid.shown_status[:, c] == _SHOWN) & (implied > 1e-9)
+                         & (implied < IMPLIED_COUNT_THRESHOLD - 1e-9))
+            if small.any():
+                _suppress(grid, np.nonzero(small)[0], c)
 
 
 def _audit_groups(grid: FigureGrid, indicators: dict[int, Indicator], pending: set[int],
