@@ -32,7 +32,9 @@ from wijkregie.core.models import Municipality, User
 from wijkregie.figures import disclosure, selectors
 from wijkregie.figures.models import Aggregation, Indicator, Observation
 
-Place = tuple[str, int]  # ("A", area id) or ("P", programme area id)
+# ("A", area id) or ("P", programme area id) for the yearly figure; with a third
+# element, the month (1..12) of that place's monthly figure.
+Place = tuple[str, int] | tuple[str, int, int]
 LEVELS = (AreaLevel.GEMEENTE, AreaLevel.WIJK, AreaLevel.BUURT, "programme")
 _HIDDEN = ("bounded", "suppressed")
 
@@ -46,8 +48,11 @@ class Seen:
 
 def visible(user: User, municipality: Municipality, year: int
             ) -> dict[Indicator, dict[Place, Seen]]:
-    """Every figure of the year the selectors hand this user, per indicator and place."""
+    """Every figure of the year the selectors hand this user, per indicator and place:
+    the yearly figures of every level and the monthly ones of every place (the
+    profile's trend by month), keyed (kind, pk, month)."""
     seen: dict[Indicator, dict[Place, Seen]] = {}
+    places: list[tuple[str, object]] = []
     for indicator in selectors.indicators_for(user):
         by_place = {}
         for level in LEVELS:
@@ -55,7 +60,19 @@ def visible(user: User, municipality: Municipality, year: int
                                                        level=level, year=year):
                 kind = "P" if isinstance(place, ProgrammeArea) else "A"
                 by_place[(kind, place.pk)] = Seen(point.value, point.text, point.status)
+                if len(seen) == 0:
+                    places.append((kind, place))
         seen[indicator] = by_place
+    by_pk = {indicator.pk: indicator for indicator in seen}
+    for kind, place in places:
+        lookup = {"programme_area": place} if kind == "P" else {"area": place}
+        for indicator_id, points in selectors.monthly_observations(user, **lookup).items():
+            if indicator_id not in by_pk:
+                continue
+            for point in points:
+                if point.year == year:
+                    seen[by_pk[indicator_id]][(kind, place.pk, point.month)] = Seen(
+                        point.value, point.text, point.status)
     return seen
 
 
@@ -71,7 +88,8 @@ def assert_channels_hand_out_only(client, municipality: Municipality, year: int,
     for indicator, by_place in seen.items():
         if indicator.key not in keys:
             continue
-        expected = {names[place]: figure for place, figure in by_place.items()}
+        expected = {names[place]: figure for place, figure in by_place.items()
+                    if len(place) == 2}
         for level in ("buurt", "wijk", "programme"):
             query = f"?level={level}&year={year}&municipality={municipality.code}"
             api = client.get(f"/api/figures/indicators/{indicator.key}/{query}").json()
@@ -188,7 +206,24 @@ def attack(municipality: Municipality, seen: dict[Indicator, dict[Place, Seen]],
             rate_cells[place] = (low * factor, high * factor, rate_cells[place][2])
     found = []
     for indicator, cells in systems.items():
-        found += _intervals(indicator, seen[indicator], cells, structure)
+        found += _intervals(indicator, seen[indicator], cells,
+                            structure + _month_relations(indicator, cells, structure))
+    return found
+
+
+def _month_relations(indicator: Indicator, cells: dict[Place, tuple[float, float, float]],
+                     structure: list[tuple[Place, list[Place]]]
+                     ) -> list[tuple[Place, list[Place]]]:
+    """The relations of the monthly figures: the structure in every month and, for a
+    count that sums, year = Σ months per place with all twelve shown or hidden."""
+    months = sorted({place[2] for place in cells if len(place) == 3})
+    found = [((*total[:2], month), [(*part[:2], month) for part in parts])
+             for month in months for total, parts in structure if len(total) == 2]
+    if indicator.aggregation == Aggregation.SUM:
+        for place in [p for p in cells if len(p) == 2]:
+            parts = [(*place, month) for month in range(1, 13)]
+            if all(part in cells for part in parts):
+                found.append((place, parts))
     return found
 
 
@@ -274,13 +309,14 @@ def findings(intervals: list[Interval], year: int) -> list[Finding]:
         indicator = interval.indicator
         rule = disclosure.DisclosureRule.from_json(indicator.disclosure or {})
         natural = 100.0 if "%" in (rule.unit or indicator.unit) else math.inf
-        kind, pk = interval.place
+        kind, pk, *month = interval.place
+        month = month[0] if month else 0
         where = {"area_id": pk} if kind == "A" else {"programme_area_id": pk}
-        truth = Observation.objects.get(indicator=indicator, year=year, month=0, **where)
+        truth = Observation.objects.get(indicator=indicator, year=year, month=month, **where)
         denominator = None
         if indicator.denominator_id:
             base = Observation.objects.filter(indicator_id=indicator.denominator_id,
-                                              year=year, month=0, **where).first()
+                                              year=year, month=month, **where).first()
             denominator = base.value if base else None
         value = truth.value
         primary = truth.status == "suppressed" or (

@@ -31,6 +31,7 @@ from wijkregie.figures.aggregation import (
 )
 from wijkregie.figures.models import Aggregation, CityStatistic, Indicator, Observation
 from wijkregie.figures.pipeline import (
+    IMPLIED_COUNT_THRESHOLD,
     Column,
     Hierarchy,
     Place,
@@ -155,6 +156,9 @@ def _disclose(figures: dict[Column, dict[Place, Figure]], indicators: dict[int, 
             shown = _primary(rule, figure, denominators.get(place))
             figure.shown_value, figure.shown_text = shown.value, shown.display_text
             figure.shown_status = str(shown.status)
+            if figure.shown_status == "shown" and _implies_small_count(
+                    indicator, figure, denominators.get(place)):
+                _hide(figure)
             if _is_hidden(figure):
                 sensitive[column].add(place)
     pending = {column for column in figures if sensitive[column]}
@@ -164,6 +168,22 @@ def _disclose(figures: dict[Column, dict[Place, Figure]], indicators: dict[int, 
             if indicator.aggregation != Aggregation.NONE:
                 _secondary(figures, column, indicator, hierarchy, sensitive[column])
         pending = _link(figures, indicators)
+
+
+def _implies_small_count(indicator: Indicator, figure: Figure,
+                         denominator: Figure | None) -> bool:
+    """A rate per 1,000 or share in % without a declared count, whose implied count
+    value · denominator / base is between 0 and the small-count threshold."""
+    if indicator.numerator_id or denominator is None or denominator.value is None:
+        return False
+    if indicator.aggregation == Aggregation.RATE_PER_1000:
+        base = 1000.0
+    elif indicator.aggregation == Aggregation.WEIGHTED_MEAN and "%" in indicator.unit:
+        base = 100.0
+    else:
+        return False
+    implied = figure.value * denominator.value / base
+    return 1e-9 < implied < IMPLIED_COUNT_THRESHOLD - 1e-9
 
 
 def _is_hidden(figure: Figure) -> bool:

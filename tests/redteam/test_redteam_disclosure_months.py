@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.figures import disclosure_attack as attack
 from tests.figures.factories import YEAR, OverlapTown
 from wijkregie.figures import selectors
 from wijkregie.figures.models import Aggregation, Indicator, Observation, Theme
@@ -17,10 +18,6 @@ from wijkregie.figures.pipeline import refresh_municipality
 
 pytestmark = [
     pytest.mark.django_db,
-    # A known break, found by the red team and not fixed yet: strict, so that the fix
-    # turns this red until the mark is removed.
-    pytest.mark.xfail(strict=True, raises=AssertionError,
-                      reason=("open (issue 11): the audit has no year = sum of months relation")),
 ]
 
 
@@ -47,6 +44,10 @@ def test_redteam_disclosure_hidden_month_is_the_year_minus_the_shown_months():
                              value=value) for month, value in enumerate(months)]
     Observation.objects.bulk_create(rows)
     refresh_municipality(town.municipality)
+    # The harness reads the monthly figures too and knows year = Σ months.
+    seen = attack.visible(town.user, town.municipality, YEAR)
+    assert any(len(place) == 3 for place in seen[count])
+    assert attack.findings(attack.attack(town.municipality, seen), YEAR) == []
 
     pinned = []
     for buurt in town.buurten:

@@ -20,11 +20,6 @@ from wijkregie.figures.pipeline import refresh_municipality
 
 pytestmark = [
     pytest.mark.django_db,
-    # A known break, found by the red team and not fixed yet: strict, so that the fix
-    # turns this red until the mark is removed.
-    pytest.mark.xfail(strict=True, raises=AssertionError,
-                      reason=("open (issue 11): a recomputation may hide a figure that was "
-                              "shown before; only retired compositions are kept as known")),
 ]
 
 

@@ -147,7 +147,8 @@ def refresh_municipality(municipality: Municipality,
         grid = (delivered if delivered is not None else _load(scopes)).with_places(
             hierarchy.places())
         _derive(grid, indicator_map, hierarchy)
-        _disclose(grid, indicator_map, hierarchy, _retired_figures(municipality, indicator_map))
+        _disclose(grid, indicator_map, hierarchy, _retired_figures(municipality, indicator_map),
+                  _published_figures(scopes))
         for scope in scopes:
             Observation.objects.filter(scope).delete()
         stored = insert_observations(_rows(grid))
@@ -209,6 +210,17 @@ def _retired_figures(municipality: Municipality, indicators: dict[int, Indicator
         "composition_id", "indicator_id", "year", "month", "shown_value", "shown_text",
         "shown_status")
     return {(("R", c), (i, y, m)): (v, t, st) for c, i, y, m, v, t, st in rows}
+
+
+def _published_figures(scopes: list[Q]) -> dict[tuple[Place, Column], float]:
+    """The figures shown now, before this refresh replaces them: a reader may have read
+    them, so the audit counts them as known (ADR 0010)."""
+    rows = [row for scope in scopes for row in Observation.objects.filter(
+        scope, shown_status=str(disclosure.DisclosureStatus.SHOWN)).values_list(
+        "indicator_id", "year", "month", "area_id", "programme_area_id", "shown_value"
+    ).iterator(10_000)]
+    return {(("A", a) if a is not None else ("P", p), (i, y, m)): v
+            for i, y, m, a, p, v in rows if v is not None}
 
 
 def _with_related(indicators: Iterable[Indicator] | None) -> dict[int, Indicator]:
@@ -357,13 +369,19 @@ def _part_matrix(grid: FigureGrid, rows: np.ndarray, columns: np.ndarray) -> Par
 
 def _disclose(grid: FigureGrid, indicators: dict[int, Indicator], hierarchy: Hierarchy,
               retired: dict[tuple[Place, Column], tuple[float | None, str, str]]
-              | None = None) -> None:
+              | None = None,
+              published: dict[tuple[Place, Column], float] | None = None) -> None:
     """Primary disclosure per indicator (all its columns at once), then secondary
     suppression of every column with a hidden cell and the linking of rates, shares and
     means to their numerators and denominators, repeated until neither hides more.
 
     Rows of retired compositions get the figures shown for them back then (``retired``;
-    missing where the column did not exist): the audit counts them as known."""
+    missing where the column did not exist): the audit counts them as known.
+
+    ``published`` holds the figures shown before this refresh: one that the primary rule
+    still shows with the same value was read and stays known, so it is never chosen as a
+    complement now (hiding it would protect nothing and may give a hidden figure away
+    to a reader combining the readings before and after)."""
     column_of = grid.column_index()
     relations = [(grid.row[total], np.array([grid.row[p] for p in parts], dtype=np.int64))
                  for total, parts in hierarchy.relations]
@@ -393,17 +411,88 @@ def _disclose(grid: FigureGrid, indicators: dict[int, Indicator], hierarchy: Hie
         grid.shown_status[:, columns] = shown.statuses
         for position, c in enumerate(columns):
             weights_of[c] = weights[:, position]
+    _hide_implied_small_counts(grid, indicators, by_indicator, weights_of)
     _show_retired(grid, retired or {})
     primary = _hidden(grid)  # the sensitive figures: hidden by a primary rule
+    known = _known_before(grid, published or {}, column_of)
     links = _links(grid, indicators, column_of)
     pending = set(np.nonzero(primary.any(axis=0))[0].tolist())
     while pending:
-        for c in sorted(pending):
-            indicator = indicators[grid.columns[c][0]]
-            if indicator.aggregation != Aggregation.NONE:
-                _secondary(grid, c, weights_of[c], indicator, rules[indicator.pk], relations,
-                           primary[:, c])
+        for group in _audit_groups(grid, indicators, pending, column_of):
+            indicator = indicators[grid.columns[group[0]][0]]
+            _secondary(grid, group, weights_of, indicator, rules[indicator.pk], relations,
+                       primary, known)
         pending = _hide_linked(grid, links)
+
+
+# A rate or share without a declared count implies one (rate × denominator / base); it is
+# hidden like a count below the usual small-count threshold would be (ADR 0010).
+IMPLIED_COUNT_THRESHOLD = 5
+
+
+def implied_count_base(indicator: Indicator) -> float | None:
+    """k in r = k · n / d for a rate per 1,000 or a share in %, else None (a mean of
+    amounts implies no count of people)."""
+    if indicator.denominator_id is None:
+        return None
+    if indicator.aggregation == Aggregation.RATE_PER_1000:
+        return 1000.0
+    if indicator.aggregation == Aggregation.WEIGHTED_MEAN and "%" in indicator.unit:
+        return 100.0
+    return None
+
+
+def _hide_implied_small_counts(grid: FigureGrid, indicators: dict[int, Indicator],
+                               by_indicator: dict[int, list[int]],
+                               weights_of: dict[int, np.ndarray]) -> None:
+    """Primary rule for rates and shares without a declared numerator: where the count
+    they imply is 0 < n < :data:`IMPLIED_COUNT_THRESHOLD`, the figure is hidden (``x``),
+    as a shown rate and denominator would give the small count within rounding."""
+    for indicator_id, columns in by_indicator.items():
+        indicator = indicators[indicator_id]
+        base = implied_count_base(indicator)
+        if base is None or indicator.numerator_id:
+            continue
+        for c in columns:
+            with np.errstate(invalid="ignore"):
+                implied = grid.value[:, c] * weights_of[c] / base
+                small = ((grid.shown_status[:, c] == _SHOWN) & (implied > 1e-9)
+                         & (implied < IMPLIED_COUNT_THRESHOLD - 1e-9))
+            if small.any():
+                _suppress(grid, np.nonzero(small)[0], c)
+
+
+def _audit_groups(grid: FigureGrid, indicators: dict[int, Indicator], pending: set[int],
+                  column_of: dict[Column, int]) -> list[list[int]]:
+    """The columns to audit together: a summing indicator's year with its twelve months
+    (year = Σ months) when one of them is pending and all exist, else single columns."""
+    groups: list[list[int]] = []
+    done: set[int] = set()
+    for c in sorted(pending):
+        indicator_id, year, _month = grid.columns[c]
+        indicator = indicators[indicator_id]
+        if indicator.aggregation == Aggregation.NONE or c in done:
+            continue
+        group = [column_of.get((indicator_id, year, month), -1) for month in range(13)]
+        if indicator.aggregation == Aggregation.SUM and min(group) >= 0:
+            groups.append(group)
+            done.update(group)
+        else:
+            groups.append([c])
+            done.add(c)
+    return groups
+
+
+def _known_before(grid: FigureGrid, published: dict[tuple[Place, Column], float],
+                  column_of: dict[Column, int]) -> np.ndarray:
+    """Cells shown before with the value the primary rule shows now."""
+    known = np.zeros(grid.shown_status.shape, dtype=bool)
+    for (place, column), value in published.items():
+        row, index = grid.row.get(place), column_of.get(column)
+        if (row is not None and index is not None and grid.shown_status[row, index] == _SHOWN
+                and np.isclose(grid.shown_value[row, index], value, rtol=0, atol=1e-9)):
+            known[row, index] = True
+    return known
 
 
 def _show_retired(grid: FigureGrid,
@@ -489,16 +578,53 @@ def _value_columns(grid: FigureGrid, columns: np.ndarray) -> np.ndarray:
     return values
 
 
-def _secondary(grid: FigureGrid, column: int, weights: np.ndarray, indicator: Indicator,
-               rule: disclosure.DisclosureRule, relations: list[tuple[int, np.ndarray]],
-               sensitive: np.ndarray) -> None:
-    """Hide more figures of one column until the exact audit finds every hidden one
-    protected (:func:`disclosure.protect_system`) over all relations at once: the
-    hierarchy and every programme area, however they overlap.
+def _secondary(grid: FigureGrid, columns: list[int], weights_of: dict[int, np.ndarray],
+               indicator: Indicator, rule: disclosure.DisclosureRule,
+               relations: list[tuple[int, np.ndarray]], primary: np.ndarray,
+               known: np.ndarray) -> None:
+    """Hide more figures of ``columns`` (one column, or a year of a summing indicator
+    followed by its months) until the exact audit finds every hidden one protected
+    (:func:`disclosure.protect_system`) over all their relations at once: per column the
+    hierarchy and every programme area, and per place year = Σ months where the year
+    and all twelve months of it are in the audit (the profile shows both)."""
+    parts = [part for c in columns if (part := _column_system(
+        grid, c, weights_of[c], indicator, rule, relations, primary[:, c], known[:, c]))]
+    if not parts or not any(part["hidden"].any() for part in parts):
+        return
+    offsets = np.cumsum([0] + [len(part["cells"]) for part in parts])
+    joined = {key: np.concatenate([part[key] for part in parts])
+              for key in ("values", "low", "high", "hidden", "locked", "hidden_low",
+                          "hidden_high", "need_low", "need_high", "min_width")}
+    system_relations = [(t + int(offset), [p + int(offset) for p in ps])
+                        for part, offset in zip(parts, offsets, strict=False)
+                        for t, ps in part["relations"]]
+    if len(parts) == 13 and grid.columns[parts[0]["column"]][2] == 0:
+        local = [dict(zip(part["cells"].tolist(), range(int(offset), int(offset) + len(
+            part["cells"])), strict=True)) for part, offset in zip(parts, offsets, strict=False)]
+        for row, year_cell in local[0].items():
+            months = [by_row.get(row) for by_row in local[1:]]
+            if all(m is not None for m in months):
+                system_relations.append((year_cell, months))
+    system = disclosure.AdditiveSystem(
+        relations=system_relations, integer=all(part["integer"] for part in parts),
+        **joined)
+    changed = disclosure.protect_system(system)
+    for part, offset in zip(parts, offsets, strict=False):
+        mine = [c - int(offset) for c in changed if offset <= c < offset + len(part["cells"])]
+        if mine:
+            _suppress(grid, part["cells"][mine], part["column"])
+
+
+def _column_system(grid: FigureGrid, column: int, weights: np.ndarray, indicator: Indicator,
+                   rule: disclosure.DisclosureRule, relations: list[tuple[int, np.ndarray]],
+                   sensitive: np.ndarray, known: np.ndarray) -> dict | None:
+    """The cells of one column for the audit, as :class:`disclosure.AdditiveSystem`
+    arrays (``cells``: their grid rows; ``relations`` in positions among them).
 
     Cells are grid rows; ``relations`` are (total row, part rows); ``sensitive`` marks
     the rows hidden by a primary rule (they need their protection interval, the others
-    only not to be pinned)."""
+    only not to be pinned); ``known`` marks rows shown before with the same figure,
+    locked like a retired composition's total."""
     present = grid.status[:, column] != ABSENT
     weighted = indicator.aggregation != Aggregation.SUM
     weight = weights if weighted else np.ones(len(grid.places))
@@ -507,11 +633,9 @@ def _secondary(grid: FigureGrid, column: int, weights: np.ndarray, indicator: In
     usable = [(total, parts) for total, parts in relations
               if additive[total] and additive[parts].all()]
     if not usable:
-        return
+        return None
     cells = np.unique(np.concatenate([[t for t, _ in usable], *[p for _, p in usable]]))
     hidden = _hidden(grid, [column])[cells, 0]
-    if not hidden.any():
-        return
     local = np.full(len(grid.places), -1, dtype=np.int64)
     local[cells] = np.arange(len(cells))
     values = np.maximum(additive_values[cells], 0.0)
@@ -538,9 +662,11 @@ def _secondary(grid: FigureGrid, column: int, weights: np.ndarray, indicator: In
             need = disclosure.protection_interval(rule, texts[i], float(raw[i]), natural)
             need_low[i], need_high[i] = need[0] * weight[i], need[1] * weight[i]
     # A retired composition's total is known as it was shown; it cannot be hidden now.
-    locked = np.array([grid.places[row][0] == "R" for row in cells.tolist()], dtype=bool)
+    retired = np.array([grid.places[row][0] == "R" for row in cells.tolist()], dtype=bool)
+    locked = retired.copy()
+    locked |= known[cells] & ~hidden
     statuses = grid.shown_status[cells, column]
-    for i in np.nonzero(locked)[0].tolist():
+    for i in np.nonzero(retired)[0].tolist():
         if statuses[i] == _SHOWN and integer:
             low[i] = high[i] = shown[i]
         elif statuses[i] == _SHOWN:
@@ -551,17 +677,13 @@ def _secondary(grid: FigureGrid, column: int, weights: np.ndarray, indicator: In
             low[i], high[i] = band[0] * weight[i], band[1] * weight[i] if weight[i] else 0.0
         else:
             low[i], high[i] = 0.0, natural_high[i]
-    system = disclosure.AdditiveSystem(
-        values=values,
-        relations=[(int(local[t]), local[parts].tolist()) for t, parts in usable],
-        low=low, high=high, hidden=hidden.copy(), locked=locked,
-        hidden_low=np.zeros(len(cells)), hidden_high=natural_high,
-        need_low=need_low, need_high=need_high,
-        min_width=np.full(len(cells), 1.0) if integer else step * weight,
-        integer=integer)
-    changed = disclosure.protect_system(system)
-    if changed:
-        _suppress(grid, cells[changed], column)
+    return {"column": column, "cells": cells, "values": values,
+            "relations": [(int(local[t]), local[parts].tolist()) for t, parts in usable],
+            "low": low, "high": high, "hidden": hidden.copy(), "locked": locked,
+            "hidden_low": np.zeros(len(cells)), "hidden_high": natural_high,
+            "need_low": need_low, "need_high": need_high,
+            "min_width": np.full(len(cells), 1.0) if integer else step * weight,
+            "integer": integer}
 
 
 def _rows(grid: FigureGrid) -> Iterator[tuple[object, ...]]:
