@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis.strategies import SearchStrategy
 
@@ -40,7 +42,20 @@ def _run(strategy: SearchStrategy, examples: int, headers: dict[str, str]) -> No
     check()
 
 
-def test_every_operation_conforms_to_the_schema(demo) -> None:
+@pytest.fixture
+def connection_kept_across_requests():
+    """Schemathesis calls the WSGI application itself; like Django's test client, keep
+    the request signals from closing the connection that holds the test's transaction
+    (on PostgreSQL every request would otherwise answer 503)."""
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in signals:
+        signal.connect(close_old_connections)
+
+
+def test_every_operation_conforms_to_the_schema(demo, connection_kept_across_requests) -> None:
     headers = {"Authorization": _token("Politie")["HTTP_AUTHORIZATION"]}
     schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(),
                                             headers=headers, config=CONFIG)
