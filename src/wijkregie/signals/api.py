@@ -63,13 +63,14 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class FieldErrorsSerializer(serializers.Serializer):
-    """A refused signal: the message(s) per field that was wrong."""
+    """Refused input: besides these, one property per wrong field or parameter with its
+    message(s), e.g. {"limit": ["must be a non-negative integer"], "status": 400}."""
 
     status = serializers.IntegerField(required=False)
     errors = serializers.ListField(child=serializers.CharField(), required=False)
 
 
-FieldErrorsSchema = {400: FieldErrorsSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
+WRITE_ERROR_RESPONSES = {400: FieldErrorsSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
 
 
 class SignalQuerySerializer(serializers.Serializer):
@@ -192,7 +193,7 @@ class SignalListCreate(APIView):
         responses={200: inline_serializer("SignalPage", {
             "count": serializers.IntegerField(),
             "results": SignalOutSerializer(many=True)}),
-            400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer},
+            400: FieldErrorsSerializer, 401: ErrorSerializer, 403: ErrorSerializer},
         summary="Signals your organisation may see under the covenant (audited)",
         operation_id="signals_list")
     def get(self, request: Request) -> Response:
@@ -209,7 +210,7 @@ class SignalListCreate(APIView):
         return Response({"count": total, "results": [_row_out(row) for row in rows]})
 
     @extend_schema(request=SignalInSerializer,
-                   responses={201: SignalOutSerializer} | FieldErrorsSchema,
+                   responses={201: SignalOutSerializer} | WRITE_ERROR_RESPONSES,
                    examples=[OpenApiExample(
                        "A nuisance signal", request_only=True,
                        value={"category": "overlast", "pillar": "safety",
