@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from wijkregie.figures import selectors
 from wijkregie.figures.models import Indicator
 from wijkregie.figures.views import indicator_context
+from wijkregie.signals.api import ErrorSerializer
 
 
 class CanViewFigures(permissions.BasePermission):
@@ -32,7 +33,9 @@ def _metadata(indicator: Indicator) -> dict[str, Any]:
 class IndicatorListView(APIView):
     permission_classes = [CanViewFigures]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Indicator catalogue",
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 401: ErrorSerializer,
+                              403: ErrorSerializer},
+                   summary="Indicator catalogue",
                    operation_id="figures_indicators_list")
     def get(self, request: Request) -> Response:
         return Response({"indicators": [_metadata(i) for i in
@@ -43,7 +46,9 @@ class IndicatorValuesView(APIView):
     permission_classes = [CanViewFigures]
 
     @extend_schema(
-        responses=OpenApiTypes.OBJECT, summary="Figures of one indicator per area",
+        responses={200: OpenApiTypes.OBJECT, 401: ErrorSerializer, 403: ErrorSerializer,
+                   404: ErrorSerializer},
+        summary="Figures of one indicator per area",
         parameters=[
             OpenApiParameter("municipality", str, description="CBS code, e.g. GM0363"),
             OpenApiParameter("level", str, enum=["buurt", "wijk", "programme"]),

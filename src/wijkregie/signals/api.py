@@ -14,7 +14,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -22,8 +27,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wijkregie.signals import feeds, selectors, services, totp
-from wijkregie.signals.models import PartnerToken, Signal
-from wijkregie.signals.services import PersonInput, RowError, SignalInput
+from wijkregie.signals.models import PartnerToken, Pillar, Reliability, Sensitivity, Signal
+from wijkregie.signals.services import (
+    ADDRESS_MAX_LENGTH,
+    PersonInput,
+    RowError,
+    SignalInput,
+)
 
 MAX_IMPORT_ROWS = 5000
 CSV_COLUMNS = ["category", "pillar", "observed_on", "description", "reliability",
@@ -45,6 +55,43 @@ class SecondFactorForSessions(permissions.BasePermission):
         return not totp.needs_second_factor(request.user) or totp.is_verified(request._request)
 
 
+class ErrorSerializer(serializers.Serializer):
+    """The body of every API error (wijkregie.core.errors)."""
+
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+
+
+class FieldErrorsSerializer(serializers.Serializer):
+    """Refused input: besides these, one property per wrong field or parameter with its
+    message(s), e.g. {"limit": ["must be a non-negative integer"], "status": 400}."""
+
+    status = serializers.IntegerField(required=False)
+    errors = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+WRITE_ERROR_RESPONSES = {400: FieldErrorsSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
+
+
+class SignalQuerySerializer(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=0, max_value=500, required=False, default=50)
+    offset = serializers.IntegerField(min_value=0, max_value=10**9, required=False, default=0)
+    category = serializers.SlugField(required=False, max_length=60, help_text="category key")
+    q = serializers.CharField(required=False, max_length=100,
+                              help_text="text in description or address")
+
+
+class PersonIdentitySerializer(serializers.Serializer):
+    """A person as the detail endpoint returns it: pseudonym, identity, links."""
+
+    pseudonym = serializers.CharField()
+    name = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    address = serializers.CharField(allow_blank=True)
+    bsn = serializers.CharField(allow_blank=True)
+    linked = serializers.ListField(child=serializers.CharField())
+
+
 class PersonSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
@@ -53,14 +100,18 @@ class PersonSerializer(serializers.Serializer):
 
 
 class SignalInSerializer(serializers.Serializer):
-    category = serializers.CharField()
-    pillar = serializers.CharField()
+    # The category keys are data (a tree per municipality, shared per covenant), so the
+    # schema gives their form, not an enum; an unshared key is refused with a 400.
+    category = serializers.SlugField(max_length=60)
+    pillar = serializers.ChoiceField(choices=Pillar.choices)
     observed_on = serializers.DateField()
     description = serializers.CharField()
-    reliability = serializers.CharField()
-    sensitivity = serializers.CharField(required=False, default="normal")
+    reliability = serializers.ChoiceField(choices=Reliability.choices)
+    sensitivity = serializers.ChoiceField(choices=Sensitivity.choices, required=False,
+                                          default="normal")
     area_code = serializers.CharField(required=False, allow_blank=True, default="")
-    address = serializers.CharField(required=False, allow_blank=True, default="")
+    address = serializers.CharField(required=False, allow_blank=True, default="",
+                                    max_length=ADDRESS_MAX_LENGTH)
     x_rd = serializers.FloatField(required=False, allow_null=True, default=None)
     y_rd = serializers.FloatField(required=False, allow_null=True, default=None)
     persons = PersonSerializer(many=True, required=False, default=list)
@@ -106,6 +157,12 @@ class SignalOutSerializer(serializers.ModelSerializer):
         return [g.name for g in signal.groups.all()]
 
 
+class SignalDetailSerializer(SignalOutSerializer):
+    """Schema of the detail: the persons with their identities, not only pseudonyms."""
+
+    persons = PersonIdentitySerializer(many=True)  # type: ignore[assignment]
+
+
 def _row_out(row: dict[str, Any]) -> dict[str, Any]:
     """A list row in the shape of SignalOutSerializer."""
     return {"id": row["id"], "category": row["category__key"], "pillar": row["pillar"],
@@ -132,12 +189,11 @@ class SignalListCreate(APIView):
     permission_classes = [SecondFactorForSessions]
 
     @extend_schema(
-        parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int),
-                    OpenApiParameter("category", str),
-                    OpenApiParameter("q", str, description="text in description or address")],
-        responses=inline_serializer("SignalPage", {
+        parameters=[SignalQuerySerializer],
+        responses={200: inline_serializer("SignalPage", {
             "count": serializers.IntegerField(),
             "results": SignalOutSerializer(many=True)}),
+            400: FieldErrorsSerializer, 401: ErrorSerializer, 403: ErrorSerializer},
         summary="Signals your organisation may see under the covenant (audited)",
         operation_id="signals_list")
     def get(self, request: Request) -> Response:
@@ -153,7 +209,14 @@ class SignalListCreate(APIView):
             raise exceptions.PermissionDenied() from exc
         return Response({"count": total, "results": [_row_out(row) for row in rows]})
 
-    @extend_schema(request=SignalInSerializer, responses={201: SignalOutSerializer},
+    @extend_schema(request=SignalInSerializer,
+                   responses={201: SignalOutSerializer} | WRITE_ERROR_RESPONSES,
+                   examples=[OpenApiExample(
+                       "A nuisance signal", request_only=True,
+                       value={"category": "overlast", "pillar": "safety",
+                              "observed_on": "2026-10-01", "reliability": "own",
+                              "description": "Geluidsoverlast na middernacht",
+                              "address": "Kade 4"})],
                    summary="Register a signal",
                    description="Persons are matched only with persons your organisation "
                                "registered before; a new person gets a new pseudonym of "
@@ -173,7 +236,9 @@ class SignalListCreate(APIView):
 class SignalDetail(APIView):
     permission_classes = [SecondFactorForSessions]
 
-    @extend_schema(responses=SignalOutSerializer, summary="One signal with identities (audited)")
+    @extend_schema(responses={200: SignalDetailSerializer, 401: ErrorSerializer,
+                              403: ErrorSerializer, 404: ErrorSerializer},
+                   summary="One signal with identities (audited)")
     def get(self, request: Request, pk: int) -> Response:
         try:
             signal = selectors.get_signal(request.user, pk, request=request._request)
@@ -286,7 +351,8 @@ class MonthlyCounts(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(parameters=[OpenApiParameter("municipality", str, required=True)],
-                   responses=OpenApiTypes.OBJECT,
+                   responses={200: OpenApiTypes.OBJECT, 401: ErrorSerializer,
+                              403: ErrorSerializer, 404: ErrorSerializer},
                    summary="Signals per buurt, category and month: 'listed' is what you may "
                            "list, 'count' the others (null below the minimum count)")
     def get(self, request: Request) -> Response:
