@@ -53,16 +53,9 @@ def login(demo) -> Callable[[str], Client]:
     The session counts as having passed the second factor (TOTP), as after a real login
     of a personal-data role; ``login(name, second_factor=False)`` leaves it out.
     """
+    from tests.clients import client_for
     from wijkregie.core.models import User
-    from wijkregie.signals.totp import SESSION_KEY
 
     def make(username: str, second_factor: bool = True) -> Client:
-        client = Client()
-        user = User.objects.get(username=username)
-        client.force_login(user)
-        if second_factor:
-            session = client.session
-            session[SESSION_KEY] = user.pk
-            session.save()
-        return client
+        return client_for(User.objects.get(username=username), second_factor=second_factor)
     return make

@@ -8,13 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
-from django.test import Client
 from django.utils import timezone
 
+from tests.clients import client_for  # noqa: F401  (re-exported for the admin tests)
 from wijkregie.core import roles
 from wijkregie.core.models import Municipality, Organisation, User
 from wijkregie.signals.models import Category, Covenant, CovenantRule, Signal
-from wijkregie.signals.totp import SESSION_KEY
 
 
 @dataclass
@@ -80,11 +79,3 @@ def add_signal(world: AdminWorld, key: str = "A", description: str = "Geluidsove
         organisation=world.orgs[f"politie:{key}"])
 
 
-def client_for(user: User, *, second_factor: bool = True) -> Client:
-    client = Client()
-    client.force_login(user)
-    if second_factor:
-        session = client.session
-        session[SESSION_KEY] = user.pk
-        session.save()
-    return client

@@ -13,12 +13,12 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 
+from tests.clients import client_for
 from tests.core.administration_world import AdminWorld, build_world
 from wijkregie.core import access_review, audit
 from wijkregie.core.models import AuditAction, AuditEvent, User
 from wijkregie.signals import services
 from wijkregie.signals.models import PartnerToken, TotpDevice
-from wijkregie.signals.totp import SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 URL = "/beheer/toegangsreview/"
@@ -29,14 +29,7 @@ def world() -> AdminWorld:
     return build_world()
 
 
-def _client(user: User, *, second_factor: bool = True) -> Client:
-    client = Client()
-    client.force_login(user)
-    if second_factor:
-        session = client.session
-        session[SESSION_KEY] = user.pk
-        session.save()
-    return client
+_client = client_for
 
 
 def _rows(user: User, **kwargs) -> dict[str, access_review.AccountReview]:  # type: ignore[no-untyped-def]

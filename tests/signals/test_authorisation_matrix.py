@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.test import Client
 
+from tests.clients import client_for
 from tests.core.admin_forms import admin_form_data
 from tests.signals.matrix_world import (
     BIRTH,
@@ -48,7 +49,6 @@ from wijkregie.core import roles
 from wijkregie.core.models import AuditAction, AuditEvent
 from wijkregie.signals import selectors
 from wijkregie.signals.models import Category, CovenantRule
-from wijkregie.signals.totp import SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -329,14 +329,7 @@ WRITE_CASES = [
 
 # --- running the cells -------------------------------------------------------------------------
 
-def _client(user, *, second_factor: bool = True) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    if second_factor:
-        session = client.session
-        session[SESSION_KEY] = user.pk
-        session.save()
-    return client
+_client = client_for
 
 
 def _cells_for(baseline: str) -> list[Cell]:
