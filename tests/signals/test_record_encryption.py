@@ -86,6 +86,20 @@ def test_the_raw_case_event_holds_no_reason(reasoned_event):
     assert CaseEvent.objects.get(pk=reasoned_event.pk).reason == REASON
 
 
+def test_the_raw_case_row_holds_no_title(demo, login):
+    """A case title is free text that may name someone (issue 10, breach 6)."""
+    director = User.objects.get(username="casusregisseur")
+    case = Case.objects.filter(director=director).first()
+    case.title = "GEHEIMETITEL Jansen Kerkplein"
+    case.save(update_fields=["title"])
+    (title,) = _raw("SELECT title FROM signals_case WHERE id = %s", case.pk)
+    assert b"GEHEIMETITEL" not in _bytes(title) and _bytes(title).startswith(b"gAAAAA")
+    page = login("casusregisseur").get(f"/signals/cases/{case.pk}/").content.decode()
+    assert "GEHEIMETITEL Jansen Kerkplein" in page
+    assert "GEHEIMETITEL Jansen Kerkplein" in login("casusregisseur").get(
+        "/signals/cases/").content.decode()
+
+
 def test_pages_and_api_still_show_them_to_who_may_see_them(secret_signal, reasoned_event,
                                                           login):
     agent = login("agent")

@@ -239,7 +239,9 @@ class Case(models.Model):
     """A casus: signals about a person, group or location bundled for a joint approach."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
-    title = models.CharField(_("title"), max_length=200)
+    # Free text that may name someone: stored only encrypted (ADR 0028). The purpose is
+    # the covenant purpose of the processing, a label that the audit trail records.
+    title = EncryptedTextField(_("title"))
     purpose = models.CharField(_("purpose"), max_length=300)
     lead_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
                                           related_name="+",

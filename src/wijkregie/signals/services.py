@@ -681,7 +681,7 @@ def revoke_partner_tokens(*, actor: User, tokens: list[PartnerToken],
 # Encrypted fields of personal-data records (fields.py): read decrypts with any key,
 # saving encrypts with the newest.
 ENCRYPTED_RECORD_FIELDS = ((Signal, ("description", "address", "x_rd", "y_rd")),
-                           (CaseEvent, ("reason",)))
+                           (CaseEvent, ("reason",)), (Case, ("title",)))
 
 
 def rotate_identity_keys(batch_size: int = 500) -> int:
