@@ -32,7 +32,7 @@ FAILING_IMPACTS = {"serious", "critical"}
 SKIP = re.compile(
     r"^/(logout|i18n|static|media|admin|api)(/|$)"
     r"|/(export|download)[^/]*(/|$)|\.(csv|xlsx|geojson|json|pdf|zip|yaml)$"
-    r"|/exports?/"
+    r"|/exports?/|/csv/$"
 )
 NUMBER = re.compile(r"^(S-)?\d+$")
 CODE = re.compile(r"^(GM|WK|BU)\d+$")
@@ -137,6 +137,7 @@ def test_path_patterns_stand_for_one_template():
     assert path_pattern("/signals/123/") == path_pattern("/signals/7/") == "/signals/{n}"
     assert path_pattern("/areas/WK900101/") == "/areas/{code}"
     assert SKIP.search("/hotspots/analyses/3/export.csv")
+    assert SKIP.search("/beheer/toegangsreview/csv/")
     assert SKIP.search("/logout/") and not SKIP.search("/signals/list/")
 
 

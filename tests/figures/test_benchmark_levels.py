@@ -57,21 +57,24 @@ def test_reference_figures_follow_the_indicators_rule(client):
     small, large = build_town(), build_town("GM0998")
     inhabitants = indicator("inwoners")
     rate = indicator("meldingen_rate", Aggregation.RATE_PER_1000, denominator=inhabitants)
-    for town, people, per_1000 in ((small, 250, 10), (large, 2250, 40)):
+    # 24 per 1,000 of 250 inhabitants implies 6 cases per buurt: shown (a rate that
+    # implies fewer than 5 is hidden, ADR 0010).
+    for town, people, per_1000 in ((small, 250, 24), (large, 2250, 40)):
         deliver(town, inhabitants, [people] * 4)
         deliver(town, rate, [per_1000] * 4)
     client = _client(client, small)
     url = f"/figures/areas/{small.gemeente.code}/export.csv"
     reference = _reference_column(client, url)
-    # Rates: 1000 · Σ cases / Σ inhabitants = (10 + 360) / 10,000 · 1000 = 37, not the
-    # unweighted mean of the municipalities' rates (25). Counts: the total.
-    assert float(reference["meldingen_rate"]) == pytest.approx(37)
+    # Rates: 1000 · Σ cases / Σ inhabitants = (24 + 360) / 10,000 · 1000 = 38.4, not the
+    # unweighted mean of the municipalities' rates (32). Counts: the total.
+    assert float(reference["meldingen_rate"]) == pytest.approx(38.4)
     assert float(reference["inwoners"]) == 10_000
     # Municipalities of similar size (both under 20,000 inhabitants) and programme areas.
     assert float(_reference_column(client, url + "?reference=size")["meldingen_rate"]) \
-        == pytest.approx(37)
+        == pytest.approx(38.4)
     programme = f"/figures/programmes/{small.municipality.code}/kern/export.csv"
-    assert float(_reference_column(client, programme)["meldingen_rate"]) == pytest.approx(37)
+    assert float(_reference_column(client, programme)["meldingen_rate"]) \
+        == pytest.approx(38.4)
     page = client.get(f"/figures/areas/{small.gemeente.code}/?reference=size").content.decode()
     assert "Referentie: gemeenten met &lt; 20.000 inwoners" in page.split("<thead>")[1]
 
