@@ -26,6 +26,9 @@ urlpatterns = [
     path("signals/", include("wijkregie.signals.urls")),
     path("hotspots/", include("wijkregie.hotspots.urls")),
     path("impact/", include("wijkregie.impact.urls")),
+    path("regie/", include("wijkregie.regie.urls")),
+    path("veiligheidsadvies/", include("wijkregie.safety_advice.urls")),
+    path("leerkring/", include("wijkregie.learning.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its configuration as a script file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(
