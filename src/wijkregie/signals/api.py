@@ -27,7 +27,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wijkregie.signals import feeds, selectors, services, totp
-from wijkregie.signals.models import PartnerToken, Pillar, Reliability, Sensitivity, Signal
+from wijkregie.signals.models import (
+    PartnerToken,
+    Pillar,
+    Reliability,
+    Sensitivity,
+    Signal,
+    sorted_groups,
+)
 from wijkregie.signals.services import (
     ADDRESS_MAX_LENGTH,
     PersonInput,
@@ -154,7 +161,7 @@ class SignalOutSerializer(serializers.ModelSerializer):
         return [s.ref for s in signal.subjects.all()]
 
     def get_groups(self, signal: Signal) -> list[str]:
-        return [g.name for g in signal.groups.all()]
+        return [g.name for g in sorted_groups(signal.groups.all())]
 
 
 class SignalDetailSerializer(SignalOutSerializer):

@@ -183,3 +183,9 @@ def person_match_hash(name: str, date_of_birth: date | None) -> str:
 
 def bsn_hash(bsn: str) -> str:
     return keyed_hash(f"bsn|{normalise_bsn(bsn)}") if bsn else ""
+
+
+def group_name_hash(name: str) -> str:
+    """Keyed hash of a group's (stripped) name: signals name their groups, so look-up and
+    uniqueness go through this column while the name itself is stored only encrypted."""
+    return keyed_hash(f"group|{name.strip()}")

@@ -92,3 +92,23 @@ class GridIndexField(models.IntegerField):
         value = grid_index(getattr(model_instance, self.source))
         setattr(model_instance, self.attname, value)
         return value
+
+
+class KeyedHashField(models.CharField):
+    """The keyed hash (``crypto.group_name_hash``) of an encrypted field, computed from
+    it whenever the row is saved, so that an exact look-up needs no plain column."""
+
+    def __init__(self, *args: Any, source: str, **kwargs: Any) -> None:
+        self.source = source
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> tuple[Any, ...]:
+        name, path, args, kwargs = super().deconstruct()
+        return name, path, args, kwargs | {"source": self.source}
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        value = crypto.group_name_hash(getattr(model_instance, self.source) or "")
+        setattr(model_instance, self.attname, value)
+        return value

@@ -11,6 +11,7 @@ from wijkregie.signals.models import (
     Pillar,
     Reliability,
     Sensitivity,
+    sorted_groups,
 )
 from wijkregie.signals.services import PersonInput, SignalInput
 from wijkregie.signals.workflow import allowed_transitions
@@ -47,7 +48,7 @@ class SignalForm(forms.Form):
                                     level__in=["wijk", "buurt"]).order_by("code")
         self.fields["area_code"].choices = [("", "—")] + [
             (a.code, f"{a.name} ({a.code})") for a in areas.only("code", "name")]
-        groups = list(selectors.groups_for(user).only("pk", "name"))
+        groups = sorted_groups(selectors.groups_for(user).only("pk", "name"))
         self.group_ids = [g.pk for g in groups]  # for the list event when shown
         self.fields["groups"].choices = [(g.name, g.name) for g in groups]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models, transaction
@@ -12,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkregie.areas.models import Area
 from wijkregie.core.models import Municipality, Organisation
-from wijkregie.signals.fields import EncryptedFloatField, EncryptedTextField, GridIndexField
+from wijkregie.signals.fields import (
+    EncryptedFloatField,
+    EncryptedTextField,
+    GridIndexField,
+    KeyedHashField,
+)
 
 
 class Category(models.Model):
@@ -121,19 +127,28 @@ class Subject(models.Model):
 
 
 class SubjectGroup(models.Model):
-    """A named set of persons (e.g. a group of youths hanging around a square)."""
+    """A named set of persons (e.g. a group of youths hanging around a square).
+
+    The name may point at persons ("Groep Jansen", a street), so it is stored only
+    encrypted (ADR 0028); ``name_hash`` (keyed) serves look-up by name and uniqueness.
+    The database cannot sort on the name: lists sort in Python (``sorted_groups``)."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("name"), max_length=200)
+    name = EncryptedTextField(_("name"))
+    name_hash = KeyedHashField(source="name", db_index=True)
     members = models.ManyToManyField(Subject, related_name="groups", blank=True)
 
     class Meta:
-        ordering = ["name"]
         verbose_name = _("group")
         verbose_name_plural = _("groups")
 
     def __str__(self) -> str:
         return self.name
+
+
+def sorted_groups(groups: Iterable[SubjectGroup]) -> list[SubjectGroup]:
+    """Groups by name, sorted in Python (the column holds a Fernet token)."""
+    return sorted(groups, key=lambda g: (g.name.casefold(), g.pk or 0))
 
 
 class Pillar(models.TextChoices):
@@ -206,11 +221,12 @@ def _attachment_path(instance: Attachment, filename: str) -> str:
 
 class Attachment(models.Model):
     """A file of a signal; ``file`` holds only its Fernet-encrypted content (crypto.py),
-    under a random name. ``size`` is the size of the original."""
+    under a random name; ``original_name`` (it may name a person) only encrypted as well.
+    ``size`` is the size of the original."""
 
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=_attachment_path)
-    original_name = models.CharField(max_length=200)
+    original_name = EncryptedTextField()
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
 

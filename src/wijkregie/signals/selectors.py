@@ -43,6 +43,7 @@ from wijkregie.signals.models import (
     SubjectAccess,
     SubjectAccessRequest,
     SubjectGroup,
+    sorted_groups,
 )
 
 PERSONAL = "signals.view_personal_signals"
@@ -298,8 +299,13 @@ def signal_rows(queryset: QuerySet[Signal], *, offset: int, limit: int
     ids = ", ".join(["%s"] * len(by_id))
     with connection.cursor() as cursor:
         cursor.execute(_PERSONS_AND_GROUPS.format(ids=ids), [*by_id, *by_id])
-        for signal_id, name, kind in cursor.fetchall():
-            by_id[signal_id][kind].append(name)
+        for signal_id, ref, token, kind in cursor.fetchall():
+            # A group name is a Fernet token (ADR 0028), a pseudonym plain: two columns,
+            # since PostgreSQL does not unite text with bytea.
+            by_id[signal_id][kind].append(ref if token is None else crypto.decrypt_text(token))
+    for row in by_id.values():
+        row["persons"].sort()
+        row["groups"].sort(key=str.casefold)
     return list(by_id.values()), total
 
 
@@ -309,10 +315,10 @@ def _persons_and_groups_sql() -> str:
     of the API list's CPU; ``{ids}`` is filled with one placeholder per signal."""
     persons, groups = Signal.subjects, Signal.groups
     return (
-        f"SELECT l.signal_id, p.ref, 'persons' FROM {persons.through._meta.db_table} l "
+        f"SELECT l.signal_id, p.ref, NULL, 'persons' FROM {persons.through._meta.db_table} l "
         f"JOIN {Subject._meta.db_table} p ON p.id = l.subject_id WHERE l.signal_id IN ({{ids}}) "
         f"UNION ALL "
-        f"SELECT l.signal_id, g.name, 'groups' FROM {groups.through._meta.db_table} l "
+        f"SELECT l.signal_id, NULL, g.name, 'groups' FROM {groups.through._meta.db_table} l "
         f"JOIN {SubjectGroup._meta.db_table} g ON g.id = l.subjectgroup_id "
         f"WHERE l.signal_id IN ({{ids}})")
 
@@ -479,6 +485,7 @@ def list_groups(user: User, *, request: HttpRequest | None = None) -> list[Subje
     groups = list(groups_for(user).annotate(
         member_count=Count("members", distinct=True),
         listed_members=Count("members", filter=Q(members__in=visible), distinct=True)))
+    groups = sorted_groups(groups)
     for group in groups:
         group.other_members = feeds.hidden_remainder(  # type: ignore[attr-defined]
             group.member_count, group.listed_members)  # type: ignore[attr-defined]
@@ -643,7 +650,7 @@ def _subject_document(subjects: list[Subject], *, content: bool = True) -> dict[
         "persons": [{"pseudonym": s.ref, "identity": crypto.decrypt_identity(s.identity),
                      "groups": [{"id": g.pk, "name": g.name,
                                  "signals": sorted(x.pk for x in g.signals.all())}
-                                for g in s.groups.all()],
+                                for g in sorted_groups(s.groups.all())],
                      "signals": sorted(x.pk for x in signals
                                        if s.ref in {p.ref for p in x.subjects.all()})}
                     for s in subjects],

@@ -155,9 +155,11 @@ def validate_signal(user: User, data: SignalInput, *, locator: Locator | None = 
             errors[f"person {index} bsn"] = _("malformed BSN (nine digits, elfproef)")
         if person.date_of_birth and person.date_of_birth > today:
             errors[f"person {index} date_of_birth"] = _("date of birth lies in the future")
-    groups = list(SubjectGroup.objects.filter(municipality=municipality,
-                                              name__in=data.group_names))
-    missing = set(data.group_names) - {g.name for g in groups}
+    # Names are stored only encrypted: the look-up goes by their keyed hash.
+    groups = list(SubjectGroup.objects.filter(
+        municipality=municipality,
+        name_hash__in={crypto.group_name_hash(n) for n in data.group_names}))
+    missing = {n.strip() for n in data.group_names} - {g.name.strip() for g in groups}
     if missing:
         errors["groups"] = _("unknown group(s): %(names)s") % {
             "names": ", ".join(sorted(missing))}
@@ -424,7 +426,8 @@ def create_group(*, user: User, name: str, member_refs: list[str]) -> SubjectGro
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("a group needs a name")})
-    if SubjectGroup.objects.filter(municipality_id=user.municipality_id, name=name).exists():
+    if SubjectGroup.objects.filter(municipality_id=user.municipality_id,
+                                   name_hash=crypto.group_name_hash(name)).exists():
         # Signals name their groups (form, API, CSV import), so names must be unique.
         raise ValidationError({"name": _("a group named '%(name)s' already exists") % {
             "name": name}})
@@ -681,12 +684,15 @@ def revoke_partner_tokens(*, actor: User, tokens: list[PartnerToken],
 # Encrypted fields of personal-data records (fields.py): read decrypts with any key,
 # saving encrypts with the newest.
 ENCRYPTED_RECORD_FIELDS = ((Signal, ("description", "address", "x_rd", "y_rd")),
-                           (CaseEvent, ("reason",)), (Case, ("title",)))
+                           (CaseEvent, ("reason",)), (Case, ("title",)),
+                           (SubjectGroup, ("name",)), (Attachment, ("original_name",)))
 
 
 def rotate_identity_keys(batch_size: int = 500) -> int:
     """Re-encrypt every identity, TOTP secret, attachment, signal description, address
-    and point and case reason with the newest key (after adding one in front)."""
+    and point, case reason and title, group name and attachment file name with the newest
+    key (after adding one in front). Keyed hashes (``name_hash``, ``bsn_hash``) use the
+    separate HMAC key and stay as they are."""
     from wijkregie.signals.models import TotpDevice
 
     count = 0

@@ -34,7 +34,7 @@ from wijkregie.signals.forms import (
     TotpForm,
     TransitionForm,
 )
-from wijkregie.signals.models import AccessRequestStatus, CaseStatus
+from wijkregie.signals.models import AccessRequestStatus, CaseStatus, sorted_groups
 
 PAGE_SIZE = 50
 # What a registrant is told about matching (ADR 0025): only its own organisation's
@@ -224,7 +224,8 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         writer.writerow([s.pk, s.category.key, s.pillar, s.observed_on.isoformat(),
                          s.area.code if s.area else "", s.address, s.reliability,
                          s.sensitivity, " ".join(x.ref for x in s.subjects.all()),
-                         "; ".join(g.name for g in s.groups.all()), s.organisation.name,
+                         "; ".join(g.name for g in sorted_groups(s.groups.all())),
+                         s.organisation.name,
                          s.description])
     return response
 
