@@ -20,8 +20,9 @@ class Command(BaseCommand):
         token.add_argument("--days", type=int, default=None,
                            help="days the token works (default: WIJKREGIE_PARTNER_TOKEN_DAYS)")
         sub.add_parser("rotate-keys", help="re-encrypt identities, signal texts and points, "
-                                           "case reasons, TOTP secrets and attachments "
-                                           "with the newest key")
+                                           "case titles and reasons, group and file "
+                                           "names, TOTP secrets and attachments with "
+                                           "the newest key")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "rotate-keys":
