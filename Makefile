@@ -55,6 +55,7 @@ test: dev-install
 
 lint: dev-install
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/bandit -c pyproject.toml -r src -ll -q
 
 messages: dev-install
 	cd src/wijkregie && ../../$(BIN)/wijkregie makemessages -l nl --no-obsolete && ../../$(BIN)/wijkregie compilemessages

@@ -43,6 +43,6 @@ def _roles(user: Any) -> list[str]:
     benchmarks/signals/bench_query_building.py)."""
     memberships = type(user).groups.through._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT g.name FROM {Group._meta.db_table} g JOIN {memberships} m "
+        cursor.execute(f"SELECT g.name FROM {Group._meta.db_table} g JOIN {memberships} m "  # nosec B608 # names from _meta, user id bound
                        f"ON m.group_id = g.id WHERE m.user_id = %s", [user.pk])
         return [name for (name,) in cursor.fetchall()]

@@ -65,7 +65,7 @@ def refresh_planner_statistics() -> None:
 
 def _executemany(cursor: CursorWrapper, table: str, column_names: Sequence[str],
                  rows: Iterable[Row]) -> int:
-    sql = (f"INSERT INTO {table} ({', '.join(column_names)}) "
+    sql = (f"INSERT INTO {table} ({', '.join(column_names)}) "  # nosec B608 # names from _meta/code, values bound
            f"VALUES ({', '.join(['%s'] * len(column_names))})")
     count = 0
     remaining = iter(rows)

@@ -78,7 +78,7 @@ def _covenant_purposes_sql() -> str:
     (benchmarks/signals/bench_query_building.py). The authorisation matrix tests every
     role and organisation against it."""
     participants = Covenant.participants.through._meta
-    return (f"SELECT r.category_id, r.purpose FROM {CovenantRule._meta.db_table} r "
+    return (f"SELECT r.category_id, r.purpose FROM {CovenantRule._meta.db_table} r "  # nosec B608 # names from _meta, values bound
             f"JOIN {Covenant._meta.db_table} c ON c.id = r.covenant_id "
             f"JOIN {participants.db_table} p ON p.covenant_id = c.id "
             f"WHERE c.municipality_id = %s AND r.organisation_id = %s "
@@ -115,7 +115,7 @@ def takes_part_in_covenant(user: User) -> bool:
 
 def _takes_part_sql() -> str:
     participants = Covenant.participants.through._meta
-    return (f"SELECT 1 FROM {participants.db_table} p "
+    return (f"SELECT 1 FROM {participants.db_table} p "  # nosec B608 # names from _meta, values bound
             f"JOIN {Covenant._meta.db_table} c ON c.id = p.covenant_id "
             f"WHERE c.municipality_id = %s AND p.organisation_id = %s")
 
@@ -195,7 +195,7 @@ def _index_subjects(event_seq: int, subject_refs: list[str]) -> None:
     values = ", ".join(["(%s, %s)"] * len(subject_refs))
     params = [item for ref in subject_refs for item in (event_seq, ref)]
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {SubjectAccess._meta.db_table} (event_seq, subject_ref) "
+        cursor.execute(f"INSERT INTO {SubjectAccess._meta.db_table} (event_seq, subject_ref) "  # nosec B608 # names from _meta, values bound
                        f"VALUES {values}", params)
 
 
@@ -315,7 +315,7 @@ def _persons_and_groups_sql() -> str:
     of the API list's CPU; ``{ids}`` is filled with one placeholder per signal."""
     persons, groups = Signal.subjects, Signal.groups
     return (
-        f"SELECT l.signal_id, p.ref, NULL, 'persons' FROM {persons.through._meta.db_table} l "
+        f"SELECT l.signal_id, p.ref, NULL, 'persons' FROM {persons.through._meta.db_table} l "  # nosec B608 # names from _meta, values bound
         f"JOIN {Subject._meta.db_table} p ON p.id = l.subject_id WHERE l.signal_id IN ({{ids}}) "
         f"UNION ALL "
         f"SELECT l.signal_id, NULL, g.name, 'groups' FROM {groups.through._meta.db_table} l "
