@@ -67,7 +67,7 @@ def test_partner_worker_may_not_approve_and_director_may(setting):
 
 
 def test_worker_of_an_unrelated_organisation_may_not_submit(setting):
-    director, worker, measure = setting
+    _director, worker, measure = setting
     measure.contributing_organisations.remove(worker.organisation)
     update = _update(measure, S.DRAFT)
     with pytest.raises(PermissionDenied):
@@ -85,7 +85,7 @@ def test_returning_needs_a_note(setting):
 
 
 def test_a_stale_version_is_refused(setting):
-    director, worker, measure = setting
+    director, _worker, measure = setting
     update = _update(measure, S.SUBMITTED)
     services.transition_update(user=director, update=update, to_status=S.RETURNED, version=1,
                                note="graag aanvullen")

@@ -95,9 +95,10 @@ def plan_pdf(user: User, plan: Plan, *, year: int | None = None,
                      str(m.get_status_display()) + (f" ({_('overdue')})" if row.overdue
                                                     else ""),
                      m.end.strftime("%d-%m-%Y"),
-                     ", ".join(f"{u.period_label} {u.get_status_display()}"
-                               for u in by_measure.get(m.pk, []))])
-    story.append(Table(rows, hAlign="LEFT", repeatRows=1))
+                     Paragraph(", ".join(f"{u.period_label} {u.get_status_display()}"
+                                         for u in by_measure.get(m.pk, [])),
+                               styles["Normal"])])
+    story.append(Table(rows, hAlign="LEFT", repeatRows=1, colWidths=[130, 110, 70, 60, 81]))
     doc.build(story)
     return buffer.getvalue()
 
