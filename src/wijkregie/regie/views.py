@@ -17,6 +17,7 @@ from wijkregie.areas.selectors import programme_areas_for
 from wijkregie.core import audit
 from wijkregie.core.models import AuditAction
 from wijkregie.regie import reports, selectors, services
+from wijkregie.regie.forms import GoalForm, MeasureForm, apply_errors
 from wijkregie.regie.models import MeasureStatus, UpdateStatus
 
 VIEW = "regie.view_plan"
@@ -216,3 +217,41 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     content = reports.plan_xlsx(request.user, plan)  # type: ignore[arg-type]
     return _download(request, plan, content, "xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@login_required
+@permission_required("regie.edit_plan", raise_exception=True)
+def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_plan(request.user, pk, request)  # type: ignore[arg-type]
+    if not services.may_edit(request.user, plan):  # type: ignore[arg-type]
+        raise PermissionDenied
+    form = GoalForm(request.POST or None, user=request.user, plan=plan)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        milestones = data.pop("milestones")
+        try:
+            goal = services.create_goal(user=request.user, plan=plan,  # type: ignore[arg-type]
+                                        milestones=milestones, **data)
+            return redirect("regie:goal", goal.pk)
+        except ValidationError as error:
+            apply_errors(form, error)
+    return render(request, "regie/form.html", {"plan": plan, "form": form,
+                                               "heading": _("New goal")})
+
+
+@login_required
+@permission_required("regie.edit_plan", raise_exception=True)
+def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_plan(request.user, pk, request)  # type: ignore[arg-type]
+    if not services.may_edit(request.user, plan):  # type: ignore[arg-type]
+        raise PermissionDenied
+    form = MeasureForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            measure = services.create_measure(user=request.user, plan=plan,  # type: ignore[arg-type]
+                                              **form.cleaned_data)
+            return redirect("regie:measure", measure.pk)
+        except ValidationError as error:
+            apply_errors(form, error)
+    return render(request, "regie/form.html", {"plan": plan, "form": form,
+                                               "heading": _("New measure")})
