@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from wijkregie.core.models import User
-from wijkregie.demo.loader import DemoContext, demo_step
+from wijkregie.core.models import Municipality, User
+from wijkregie.demo.loader import DemoContext, demo_cleanup, demo_step
 from wijkregie.figures.models import Indicator
 from wijkregie.regie.models import (
     BenchmarkReference,
@@ -23,6 +23,7 @@ from wijkregie.regie.models import (
     MeasureStatus,
     MeasureUpdate,
     Milestone,
+    Pillar,
     Plan,
     TargetKind,
     UpdateStatus,
@@ -55,6 +56,14 @@ def _baseline(indicator: Indicator, programme_area_id: int) -> float | None:
     return (Observation.objects.filter(indicator=indicator, programme_area_id=programme_area_id,
                                        year=BASELINE_YEAR, month=0)
             .values_list("shown_value", flat=True).first())
+
+
+@demo_cleanup
+def remove_plan_demo() -> None:
+    """Plans first: their goals, measures and updates protect organisations and users."""
+    demo = Municipality.objects.filter(is_demo=True)
+    Plan.objects.filter(programme_area__municipality__in=demo).delete()
+    Pillar.objects.filter(municipality__in=demo).delete()
 
 
 @demo_step(order=80)
