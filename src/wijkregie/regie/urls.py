@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401  (the capability's views are added here)
+from django.urls import path
+
+from wijkregie.regie import views
 
 app_name = "regie"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.index, name="index"),
+    path("plans/new/", views.create_plan, name="create_plan"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("plans/<int:pk>/overview/", views.overview, name="overview"),
+    path("plans/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("plans/<int:pk>/export.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("plans/<int:pk>/goals/new/", views.goal_create, name="goal_create"),
+    path("plans/<int:pk>/measures/new/", views.measure_create, name="measure_create"),
+    path("goals/<int:pk>/", views.goal_detail, name="goal"),
+    path("measures/<int:pk>/", views.measure_detail, name="measure"),
+    path("measures/<int:pk>/updates/new/", views.update_create, name="update_create"),
+    path("updates/<int:pk>/", views.update_action, name="update_action"),
+]
