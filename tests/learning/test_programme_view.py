@@ -102,9 +102,7 @@ def secret_town():
     deliver(town, share, [12.0, SECRET_SHARE, 20.0, 25.0])
     count = indicator("meldingen", disclosure={"small_count_threshold": 5})
     deliver(town, count, [40, 3, 1, 31])
-    org = Organisation.objects.create(name="Programma", type=OrganisationType.OTHER
-                                      if hasattr(OrganisationType, "OTHER")
-                                      else OrganisationType.MUNICIPALITY)
+    org = Organisation.objects.create(name="Programma", type=OrganisationType.PROGRAMME)
     user = User.objects.create(username="prog", organisation=org, municipality=None)
     user.groups.add(Group.objects.get(name=PROGRAMME_VIEWER))
     return town, share, count, user
