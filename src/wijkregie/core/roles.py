@@ -52,6 +52,20 @@ SIGNALS_PERSONAL = ("signals.view_signal", "signals.view_personal_signals",
 _REGIE_PLAN_READ = {"regie.view_plan"}
 _REGIE_PLAN_DIRECT = _REGIE_PLAN_READ | {"regie.edit_plan", "regie.approve_measure_update"}
 _REGIE_PLAN_SUBMIT = _REGIE_PLAN_READ | {"regie.submit_measure_update"}
+# Learning circle (learning app, ADR 0085): everyone in the programme reads the practice
+# library; directors and analysts describe their own municipality's applications;
+# the programme viewer keeps the sessions and shared practices (aggregates only).
+_LEARNING_READ = {"learning.view_practice", "learning.view_intervention",
+                  "learning.view_localpractice", "learning.view_learningsession"}
+_LEARNING_LOCAL = _LEARNING_READ | {
+    "learning.add_intervention", "learning.change_intervention",
+    "learning.add_localpractice", "learning.change_localpractice",
+}
+_LEARNING_PROGRAMME = _LEARNING_READ | {
+    "learning.add_intervention", "learning.change_intervention",
+    "learning.add_learningsession", "learning.change_learningsession",
+    "learning.add_lessonlearned", "learning.change_lessonlearned",
+}
 
 # The administrator of one municipality (scoped by core/administration.py).
 _ADMINISTRATION = {
@@ -82,7 +96,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "areas.view_area", "areas.view_programmearea", "areas.change_programmearea",
         "figures.view_indicator", "figures.export_figures", *SIGNALS_AGGREGATES,
         "hotspots.view_hotspotanalysis", "hotspots.view_namedlocation",
-        *_IMPACT_READ, *_REGIE_PLAN_DIRECT,
+        *_IMPACT_READ, *_REGIE_PLAN_DIRECT, *_LEARNING_LOCAL,
     },
     ANALYST: {
         "areas.view_area", "areas.import_areas", "areas.view_programmearea",
@@ -91,17 +105,18 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "hotspots.view_incidentdataset", "hotspots.add_incidentdataset",
         "hotspots.view_hotspotanalysis", "hotspots.add_hotspotanalysis",
         "hotspots.view_namedlocation", "hotspots.add_namedlocation",
-        *_IMPACT_EDIT, *SIGNALS_AGGREGATES, *_REGIE_PLAN_READ,
+        *_IMPACT_EDIT, *SIGNALS_AGGREGATES, *_REGIE_PLAN_READ, *_LEARNING_LOCAL,
     },
     PARTNER_WORKER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
                      *SIGNALS_PERSONAL, *_REGIE_PLAN_SUBMIT},
     SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
                      "figures.export_figures",
                      "hotspots.view_hotspotanalysis", "hotspots.view_namedlocation",
-                     *_IMPACT_READ, *SIGNALS_AGGREGATES},
+                     *_IMPACT_READ, *SIGNALS_AGGREGATES, *_LEARNING_READ},
     PROGRAMME_VIEWER: {"core.view_programme_aggregates", "areas.view_area",
                        "figures.view_indicator", "figures.export_figures",
-                       "impact.compare_analyses", *SIGNALS_AGGREGATES},
+                       "impact.compare_analyses", *SIGNALS_AGGREGATES,
+                       *_LEARNING_PROGRAMME},
     CASE_DIRECTOR: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
                     *SIGNALS_PERSONAL, "signals.add_case", "signals.change_case"},
 }
