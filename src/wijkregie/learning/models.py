@@ -1,0 +1,3 @@
+"""Models of the learning app."""
+
+from wijkregie.learning.federation.models import HubMember, PublishedDocument  # noqa: F401
