@@ -77,7 +77,7 @@ def build_document(municipality: Municipality, *,
     return {
         "document_type": DOCUMENT_TYPE,
         "schema_version": SCHEMA_VERSION,
-        "generated_at": moment.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "generated_at": moment.isoformat(timespec="microseconds").replace("+00:00", "Z"),
         "municipality": {"code": municipality.code, "name": municipality.name},
         "indicators": [{"key": i.key, "name": i.name_nl, "unit": i.unit,
                         "decimals": i.decimals, "minimum_count": _minimum_count(i)}
