@@ -123,3 +123,33 @@ def test_goal_status_hook_adds_goals(demo):
     assert schema_errors(document) == []
     assert document["programme_areas"][0]["goals"][0]["status"] == "on_track"
     assert build_document(municipality)["programme_areas"][0]["goals"] == []
+
+
+@pytest.mark.django_db
+def test_practices_are_published_without_contact(demo):
+    from wijkregie.learning.models import Intervention, LocalPractice
+
+    municipality = Municipality.objects.filter(programme_areas__isnull=False).first()
+    area = municipality.programme_areas.first()
+    intervention = Intervention.objects.create(
+        name="Buurtbemiddeling", slug="buurtbemiddeling-fed", goal="Burenruzies oplossen",
+        target_group_end="Buren", approach="Vrijwillige bemiddelaars", pillar="social",
+        problem="burenoverlast", contact="Jan Jansen, 06-12345678")
+    practice = LocalPractice.objects.create(
+        intervention=intervention, municipality=municipality, programme_area=area,
+        description="Sinds 2019 in twee wijken", costs_eur=12000, start_year=2019)
+    practice.indicators.set(list(Observation.objects.filter(programme_area=area)
+                                 .values_list("indicator", flat=True)[:1]))
+    document = build_document(municipality)
+    assert schema_errors(document) == []
+    published = [p for p in document["practices"]
+                 if p["intervention"]["slug"] == "buurtbemiddeling-fed"]
+    assert len(published) == 1
+    assert published[0]["programme_area"] == area.slug
+    assert published[0]["costs_eur"] == 12000.0 and published[0]["start_year"] == 2019
+    assert len(published[0]["indicators"]) == 1
+    assert "Jan Jansen" not in json.dumps(document)
+    # Another municipality's document does not carry it.
+    other = Municipality.objects.exclude(pk=municipality.pk).first()
+    assert not [p for p in build_document(other)["practices"]
+                if p["intervention"]["slug"] == "buurtbemiddeling-fed"]

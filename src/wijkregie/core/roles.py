@@ -47,6 +47,21 @@ SIGNALS_AGGREGATES = ("signals.view_signal",)
 SIGNALS_PERSONAL = ("signals.view_signal", "signals.view_personal_signals",
                     "signals.add_signal", "signals.view_case")
 
+# Learning circle (learning app, ADR 0085): everyone in the programme reads the practice
+# library; directors and analysts describe their own municipality's applications;
+# the programme viewer keeps the sessions and shared practices (aggregates only).
+_LEARNING_READ = {"learning.view_practice", "learning.view_intervention",
+                  "learning.view_localpractice", "learning.view_learningsession"}
+_LEARNING_LOCAL = _LEARNING_READ | {
+    "learning.add_intervention", "learning.change_intervention",
+    "learning.add_localpractice", "learning.change_localpractice",
+}
+_LEARNING_PROGRAMME = _LEARNING_READ | {
+    "learning.add_intervention", "learning.change_intervention",
+    "learning.add_learningsession", "learning.change_learningsession",
+    "learning.add_lessonlearned", "learning.change_lessonlearned",
+}
+
 # The administrator of one municipality (scoped by core/administration.py).
 _ADMINISTRATION = {
     "core.view_audit_log",
@@ -79,7 +94,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "areas.view_area", "areas.view_programmearea", "areas.change_programmearea",
         "figures.view_indicator", "figures.export_figures", *SIGNALS_AGGREGATES,
         "hotspots.view_hotspotanalysis", "hotspots.view_namedlocation",
-        *_IMPACT_READ,
+        *_IMPACT_READ, *_LEARNING_LOCAL,
     },
     ANALYST: {
         "areas.view_area", "areas.import_areas", "areas.view_programmearea",
@@ -88,17 +103,18 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "hotspots.view_incidentdataset", "hotspots.add_incidentdataset",
         "hotspots.view_hotspotanalysis", "hotspots.add_hotspotanalysis",
         "hotspots.view_namedlocation", "hotspots.add_namedlocation",
-        *_IMPACT_EDIT, *SIGNALS_AGGREGATES,
+        *_IMPACT_EDIT, *SIGNALS_AGGREGATES, *_LEARNING_LOCAL,
     },
     PARTNER_WORKER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
                      *SIGNALS_PERSONAL},
     SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
                      "figures.export_figures",
                      "hotspots.view_hotspotanalysis", "hotspots.view_namedlocation",
-                     *_IMPACT_READ, *SIGNALS_AGGREGATES},
+                     *_IMPACT_READ, *SIGNALS_AGGREGATES, *_LEARNING_READ},
     PROGRAMME_VIEWER: {"core.view_programme_aggregates", "areas.view_area",
                        "figures.view_indicator", "figures.export_figures",
-                       "impact.compare_analyses", *SIGNALS_AGGREGATES, *_LEARNING_HUB},
+                       "impact.compare_analyses", *SIGNALS_AGGREGATES,
+                       *_LEARNING_PROGRAMME, *_LEARNING_HUB},
     CASE_DIRECTOR: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
                     *SIGNALS_PERSONAL, "signals.add_case", "signals.change_case"},
 }

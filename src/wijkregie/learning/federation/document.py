@@ -53,9 +53,42 @@ def _area(area: ProgrammeArea, keys: dict[int, str]) -> dict[str, Any]:
             "figures": figures, "goals": goals.goal_status_for(area)}
 
 
+# The intervention's descriptive fields (as practice databases use them). Not
+# ``contact``: free text that may name a person; the hub asks the municipality.
+INTERVENTION_FIELDS = ("slug", "name", "summary", "goal", "target_group_end",
+                       "target_group_intermediate", "approach", "working_elements",
+                       "preconditions", "transferability", "costs_and_time", "research",
+                       "evidence_level", "pillar", "problem")
+
+
 def practice_descriptions(municipality: Municipality) -> list[dict[str, Any]]:
-    """Practice descriptions of the municipality (the practice library)."""
-    return []
+    """The municipality's local practices with their interventions (the practice
+    library): what was applied where, its costs and the linked indicators' keys."""
+    from wijkregie.learning.models import LocalPractice
+
+    practices = (LocalPractice.objects.filter(municipality=municipality,
+                                               programme_area__municipality=municipality)
+                 .select_related("intervention", "programme_area")
+                 .prefetch_related("indicators").order_by("intervention__slug",
+                                                          "programme_area__slug",
+                                                          "start_year", "pk"))
+    result = []
+    for practice in practices:
+        intervention = practice.intervention
+        described = {name: getattr(intervention, name) for name in INTERVENTION_FIELDS}
+        described["valid_until"] = (intervention.valid_until.isoformat()
+                                    if intervention.valid_until else None)
+        result.append({
+            "intervention": described,
+            "programme_area": practice.programme_area.slug,
+            "description": practice.description,
+            "costs_eur": None if practice.costs_eur is None else float(practice.costs_eur),
+            "start_year": practice.start_year,
+            "end_year": practice.end_year,
+            "measure_id": practice.regie_measure_id,
+            "indicators": sorted({i.key for i in practice.indicators.all()}),
+        })
+    return result
 
 
 def build_document(municipality: Municipality, *,
