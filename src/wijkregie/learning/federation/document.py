@@ -19,7 +19,7 @@ from wijkregie.core.models import Municipality
 from wijkregie.figures import selectors
 from wijkregie.figures.disclosure import DisclosureRule
 from wijkregie.figures.models import Indicator
-from wijkregie.learning.federation import goals
+from wijkregie.learning import hooks
 from wijkregie.learning.federation.schema import DOCUMENT_TYPE, SCHEMA_VERSION
 
 WITHHELD = "withheld"
@@ -50,7 +50,8 @@ def _area(area: ProgrammeArea, keys: dict[int, str]) -> dict[str, Any]:
                if indicator_id in keys
                for figure in (_figure(keys[indicator_id], p) for p in points) if figure]
     return {"slug": area.slug, "name": area.name, "description": area.description,
-            "figures": figures, "goals": goals.goal_status_for(area)}
+            "figures": figures,
+            "goals": [{"goal": g.goal, "status": g.status} for g in hooks.goal_status(area)]}
 
 
 # The intervention's descriptive fields (as practice databases use them). Not

@@ -1,0 +1,146 @@
+"""The programme view: all programme areas side by side, disclosed figures only."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.figures.factories import build_town, deliver, indicator
+from wijkregie.core.models import Organisation, OrganisationType, User
+from wijkregie.core.roles import PROGRAMME_VIEWER
+from wijkregie.figures.models import Aggregation, Observation
+from wijkregie.learning import hooks
+
+pytestmark = pytest.mark.django_db
+
+SECRET_SHARE = 37.777  # a share in a place too small to publish it
+
+
+def test_programme_viewer_sees_all_programme_areas(demo, login):
+    client = login("programma")
+    response = client.get("/leerkring/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    for programme_area in demo.programme_areas:
+        assert programme_area.name in text
+    assert "<svg" in text  # small multiples
+    assert 'id="programme-table"' in text
+
+
+def test_area_director_sees_only_own_municipality(demo, login):
+    client = login("regisseur")
+    text = client.get("/leerkring/").content.decode()
+    own = [pa for pa in demo.programme_areas
+           if pa.municipality_id == User.objects.get(username="regisseur").municipality_id]
+    other = [pa for pa in demo.programme_areas if pa not in own]
+    assert own and other
+    assert own[0].name in text
+    assert other[0].name not in text
+    response = client.get(f"/leerkring/areas/{other[0].municipality.code}/{other[0].slug}/")
+    assert response.status_code == 404
+
+
+def test_area_detail_against_city_and_programme(demo, login):
+    client = login("programma")
+    pa = demo.programme_areas[1]
+    response = client.get(f"/leerkring/areas/{pa.municipality.code}/{pa.slug}/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "All programme areas" in text or "Alle programmagebieden" in text
+    assert text.count("<svg class=\"line-chart\"") >= 5
+
+
+def test_export_matches_disclosed_figures(demo, login):
+    client = login("programma")
+    response = client.get("/leerkring/export.xlsx?indicator=werkloos_pct")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(r for r in rows if r and r[0] == "municipality code")
+    data = rows[rows.index(header) + 1:]
+    assert data
+    pa = demo.programme_areas[0]
+    shown = {o.year: o for o in Observation.objects.filter(
+        programme_area=pa, indicator__key="werkloos_pct", month=0)}
+    mine = [r for r in data if r[2] == pa.name]
+    assert mine
+    for row in mine:
+        observation = shown[int(row[6])]
+        if observation.shown_value is None:
+            assert row[7] == observation.shown_text
+        else:
+            assert float(row[7]) == pytest.approx(observation.shown_value)
+
+
+def test_goal_status_hook(demo, login):
+    pa = demo.programme_areas[0]
+    hooks.register_goal_status_provider(
+        lambda area: [hooks.GoalStatus("Minder inbraken", "op koers")] if area == pa else [])
+    try:
+        text = login("programma").get(
+            f"/leerkring/areas/{pa.municipality.code}/{pa.slug}/").content.decode()
+        assert "Minder inbraken" in text and "op koers" in text
+    finally:
+        hooks.register_goal_status_provider(None)
+    text = login("programma").get(
+        f"/leerkring/areas/{pa.municipality.code}/{pa.slug}/").content.decode()
+    assert "Minder inbraken" not in text
+
+
+@pytest.fixture
+def secret_town():
+    from django.contrib.auth.models import Group
+
+    town = build_town()
+    people = indicator("inwoners")
+    # Buurt 1 (30 inhabitants) lies in the programme area (buurten 1 and 2).
+    deliver(town, people, [1500, 30, 900, 1200])
+    share = indicator("aandeel", Aggregation.WEIGHTED_MEAN, denominator=people,
+                      disclosure={"min_denominator": 5000, "decimals": 1}, in_composite=True)
+    deliver(town, share, [12.0, SECRET_SHARE, 20.0, 25.0])
+    count = indicator("meldingen", disclosure={"small_count_threshold": 5})
+    deliver(town, count, [40, 3, 1, 31])
+    org = Organisation.objects.create(name="Programma", type=OrganisationType.OTHER
+                                      if hasattr(OrganisationType, "OTHER")
+                                      else OrganisationType.MUNICIPALITY)
+    user = User.objects.create(username="prog", organisation=org, municipality=None)
+    user.groups.add(Group.objects.get(name=PROGRAMME_VIEWER))
+    return town, share, count, user
+
+
+def _texts(content: bytes) -> str:
+    if content[:2] == b"PK":
+        workbook = load_workbook(io.BytesIO(content))
+        return "\n".join(str(cell.value) for sheet in workbook for row in sheet.iter_rows()
+                         for cell in row)
+    return content.decode("utf-8-sig")
+
+
+def test_no_suppressed_value_shown_or_exported(secret_town):
+    from tests.clients import client_for
+
+    town, share, count, user = secret_town
+    hidden = Observation.objects.get(indicator=share, programme_area=town.programme_area,
+                                     year=2024, month=0)
+    assert hidden.shown_value is None  # the rule hides the programme area's share
+    small = Observation.objects.get(indicator=count, programme_area=town.programme_area,
+                                    year=2024, month=0)
+    assert small.shown_value is None and small.shown_text == "< 5"
+    client = client_for(user)
+    base = "/leerkring/"
+    query = "?indicator=aandeel&indicator=meldingen"
+    urls = [base + query, base + query + "&trend=meldingen",
+            f"{base}areas/{town.municipality.code}/kern/",
+            f"{base}export.csv{query}", f"{base}export.xlsx{query}"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = _texts(response.content)
+        for leak in ("37.777", "37,777", "37.8", "37,8", "37.78", "37,78"):
+            assert leak not in text, (url, leak)
+    csv_text = _texts(client.get(f"{base}export.csv{query}").content)
+    kern = [line for line in csv_text.splitlines() if ",Kern,meldingen," in line]
+    assert kern and all(",4," not in line for line in kern)  # 3 + 1 never shown
+    assert any("< 5" in line for line in kern)
