@@ -364,6 +364,15 @@ JOB_UPLOAD_KEEP_DAYS = float(os.environ.get("WIJKREGIE_JOB_UPLOAD_KEEP_DAYS", "7
 
 # Uploads (ADR 0051): refused while streaming once the body passes this size.
 MAX_UPLOAD_BYTES = int(float(os.environ.get("WIJKREGIE_MAX_UPLOAD_MB", "100")) * 1024 * 1024)
+
+# Learning circle federation (docs/federation/README.md, ADR 0088): where and when this
+# instance publishes its programme document; empty hub URL: it does not publish. The
+# signing key comes from WIJKREGIE_FEDERATION_SIGNING_KEY(_FILE), never from here.
+FEDERATION_HUB_URL = os.environ.get("WIJKREGIE_FEDERATION_HUB_URL", "").strip()
+FEDERATION_PUBLISH_SCHEDULE = os.environ.get("WIJKREGIE_FEDERATION_SCHEDULE", "30 4 * * *")
+FEDERATION_MUNICIPALITIES = [c for c in os.environ.get(
+    "WIJKREGIE_FEDERATION_MUNICIPALITIES", "").replace(",", " ").split() if c]
+FEDERATION_HUB_MINIMUM_COUNT = int(os.environ.get("WIJKREGIE_FEDERATION_HUB_MINIMUM_COUNT", "5"))
 FILE_UPLOAD_HANDLERS = [
     "wijkregie.core.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -85,13 +85,16 @@ _ADMINISTRATION = {
     "signals.view_covenantrule", "signals.view_partnertoken", "signals.change_partnertoken",
 }
 
+# Learning circle federation: who sees the programme hub's members (issue 16).
+_LEARNING_HUB = {"learning.view_hubmember", "learning.view_publisheddocument"}
+
 # "app_label.codename" per role.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     ADMINISTRATOR: _ADMINISTRATION,
     # Across municipalities, so without the subject access export (personal data) and
     # with the creation of tenants.
     PLATFORM_ADMINISTRATOR: (_ADMINISTRATION - {"signals.export_subject"})
-    | {"core.add_municipality"},
+    | {"core.add_municipality"} | _LEARNING_HUB,
     GEBIEDSREGISSEUR: {
         "areas.view_area", "areas.view_programmearea", "areas.change_programmearea",
         "figures.view_indicator", "figures.export_figures", *SIGNALS_AGGREGATES,
@@ -116,7 +119,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     PROGRAMME_VIEWER: {"core.view_programme_aggregates", "areas.view_area",
                        "figures.view_indicator", "figures.export_figures",
                        "impact.compare_analyses", *SIGNALS_AGGREGATES,
-                       *_LEARNING_PROGRAMME},
+                       *_LEARNING_PROGRAMME, *_LEARNING_HUB},
     CASE_DIRECTOR: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
                     *SIGNALS_PERSONAL, "signals.add_case", "signals.change_case"},
 }

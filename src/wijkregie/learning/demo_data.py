@@ -206,3 +206,7 @@ def _sessions(interventions: list[Intervention], areas: list) -> None:
     LessonLearned.objects.create(
         session=second, text="Combineer het bezoek van de energiecoach met een "
                              "vroegsignaleringsgesprek.")
+
+
+# The programme hub (order 105): learning/federation/demo_data.py.
+from wijkregie.learning.federation import demo_data as federation_demo  # noqa: E402, F401

@@ -160,3 +160,7 @@ class LessonLearned(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+# The hub's records (learning/federation; migration 0002_federation).
+from wijkregie.learning.federation.models import HubMember, PublishedDocument  # noqa: E402, F401

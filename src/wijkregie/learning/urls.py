@@ -1,6 +1,7 @@
 from django.urls import path
 
 from wijkregie.learning import views
+from wijkregie.learning.federation.urls import urlpatterns as federation_urls
 
 app_name = "learning"
 urlpatterns = [
@@ -17,4 +18,5 @@ urlpatterns = [
     path("sessions/new/", views.session_create, name="session-create"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("lessons/<int:pk>/practice/", views.lesson_to_practice, name="lesson-practice"),
+    *federation_urls,  # hub/ and hub/documents/ (learning/federation)
 ]
