@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from wijkregie.demo.loader import DemoContext, demo_step
+from wijkregie.demo.loader import DemoContext, demo_cleanup, demo_step
 from wijkregie.figures.models import Indicator
 from wijkregie.learning.models import (
     EvidenceLevel,
@@ -144,6 +144,16 @@ PRACTICES: list[tuple[str, str, str, str, str, str, str, str, str, tuple[str, ..
 ]
 
 CONTACT = "Programmabureau Leefbaarheid en Veiligheid (demo)"
+
+
+@demo_cleanup
+def remove_practice_demo() -> None:
+    """The demo's sessions and shared practices (slug ``demo-NN``) before the foundation's
+    areas go, so that ``demo load --replace`` can build them again."""
+    LearningSession.objects.filter(
+        programme_areas__municipality__is_demo=True).distinct().delete()
+    LocalPractice.objects.filter(municipality__is_demo=True).delete()
+    Intervention.objects.filter(slug__startswith="demo-", municipality__isnull=True).delete()
 
 
 @demo_step(order=100)
