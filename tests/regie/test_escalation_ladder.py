@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from wijkregie.core.models import User
-from wijkregie.regie import ladder, services_intervention as services
+from wijkregie.regie import ladder
+from wijkregie.regie import services_intervention as services
 from wijkregie.regie.models_intervention import (
     CLOSED,
     Escalation,

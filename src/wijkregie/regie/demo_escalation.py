@@ -30,7 +30,9 @@ def build(context: DemoContext) -> None:
             services.create_rule(user=None, municipality=municipality,
                                  name=f"Nieuwe of toenemende hotspot in {areas[0].name}",
                                  kind=RuleKind.HOTSPOT_EMERGING,
-                                 params={"classes": ["intensifying_hot_spot", "new_hot_spot"]},
+                                 params={"classes": ["consecutive_hot_spot",
+                                                     "intensifying_hot_spot",
+                                                     "new_hot_spot"]},
                                  programme_area=areas[0])
         services.create_rule(user=None, municipality=municipality,
                              name="Signalen boven de verwachte band",
