@@ -47,6 +47,12 @@ SIGNALS_AGGREGATES = ("signals.view_signal",)
 SIGNALS_PERSONAL = ("signals.view_signal", "signals.view_personal_signals",
                     "signals.add_signal", "signals.view_case")
 
+# Regie, plan of approach (ADR 0070): the area director edits plans and approves measure
+# updates; partner workers submit updates for their organisation's measures; analysts read.
+_REGIE_PLAN_READ = {"regie.view_plan"}
+_REGIE_PLAN_DIRECT = _REGIE_PLAN_READ | {"regie.edit_plan", "regie.approve_measure_update"}
+_REGIE_PLAN_SUBMIT = _REGIE_PLAN_READ | {"regie.submit_measure_update"}
+
 # The administrator of one municipality (scoped by core/administration.py).
 _ADMINISTRATION = {
     "core.view_audit_log",
@@ -76,7 +82,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "areas.view_area", "areas.view_programmearea", "areas.change_programmearea",
         "figures.view_indicator", "figures.export_figures", *SIGNALS_AGGREGATES,
         "hotspots.view_hotspotanalysis", "hotspots.view_namedlocation",
-        *_IMPACT_READ,
+        *_IMPACT_READ, *_REGIE_PLAN_DIRECT,
     },
     ANALYST: {
         "areas.view_area", "areas.import_areas", "areas.view_programmearea",
@@ -85,10 +91,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "hotspots.view_incidentdataset", "hotspots.add_incidentdataset",
         "hotspots.view_hotspotanalysis", "hotspots.add_hotspotanalysis",
         "hotspots.view_namedlocation", "hotspots.add_namedlocation",
-        *_IMPACT_EDIT, *SIGNALS_AGGREGATES,
+        *_IMPACT_EDIT, *SIGNALS_AGGREGATES, *_REGIE_PLAN_READ,
     },
     PARTNER_WORKER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
-                     *SIGNALS_PERSONAL},
+                     *SIGNALS_PERSONAL, *_REGIE_PLAN_SUBMIT},
     SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
                      "figures.export_figures",
                      "hotspots.view_hotspotanalysis", "hotspots.view_namedlocation",

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from wijkregie.demo.loader import DemoContext
+from wijkregie.demo.loader import DemoContext, demo_step
 from wijkregie.regie import services_intervention as services
 from wijkregie.regie.models_intervention import (
     Agreement,
@@ -18,6 +18,7 @@ from wijkregie.regie.models_intervention import (
 from wijkregie.signals.models import Case, CaseStatus
 
 
+@demo_step(order=85)
 def build(context: DemoContext) -> None:
     today = timezone.localdate()
     for town, municipality in enumerate(context.municipalities):

@@ -1,0 +1,84 @@
+"""Forms of the area director for goals and measures; the services validate and save."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from wijkregie.core.models import Organisation, User
+from wijkregie.figures.selectors import indicators_for
+from wijkregie.hotspots.models import NamedLocation
+from wijkregie.regie.models import Goal, Measure, Pillar, Plan
+
+
+class GoalForm(forms.ModelForm):
+    milestones = forms.CharField(
+        label=_("Milestones"), required=False,
+        help_text=_("One per line: year and value, e.g. 2026 8,5"),
+        widget=forms.Textarea(attrs={"rows": 3}))
+
+    class Meta:
+        model = Goal
+        fields = ["pillar", "statement", "owner", "indicator", "baseline_value",
+                  "baseline_year", "horizon_year", "target_kind", "target_value", "benchmark",
+                  "benchmark_year"]
+        widgets = {"statement": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: object, user: User, plan: Plan, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        municipality = plan.programme_area.municipality
+        self.fields["pillar"].queryset = Pillar.objects.filter(municipality=municipality)
+        self.fields["owner"].queryset = Organisation.objects.filter(
+            municipalities=municipality)
+        self.fields["indicator"].queryset = indicators_for(user)
+
+    def _post_clean(self) -> None:
+        """Model validation happens in the services (with the plan); skip it here."""
+
+    def clean_milestones(self) -> list[tuple[int, float]]:
+        result = []
+        for number, line in enumerate(self.cleaned_data["milestones"].splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = line.split()
+            try:
+                result.append((int(parts[0]), float(parts[1].replace(",", "."))))
+            except (IndexError, ValueError):
+                raise ValidationError(_("line %(n)s: write a year and a value") % {
+                    "n": number}) from None
+        return result
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = ["title", "kind", "lead_organisation", "contributing_organisations", "budget",
+                  "funding_stream", "start", "end", "deliverables", "goals", "hotspots",
+                  "status"]
+        widgets = {"start": forms.DateInput(attrs={"type": "date"}),
+                   "end": forms.DateInput(attrs={"type": "date"}),
+                   "deliverables": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        municipality = plan.programme_area.municipality
+        orgs = Organisation.objects.filter(municipalities=municipality)
+        self.fields["lead_organisation"].queryset = orgs
+        self.fields["contributing_organisations"].queryset = orgs
+        self.fields["goals"].queryset = plan.goals.all()
+        self.fields["hotspots"].queryset = NamedLocation.objects.filter(
+            municipality=municipality)
+
+    def _post_clean(self) -> None:
+        """Model validation happens in the services (with the plan); skip it here."""
+
+
+def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's field errors on the form (unknown fields as form errors)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        for e in errors:
+            form.add_error(name if name in form.fields else None, e)
