@@ -124,6 +124,20 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
                     *SIGNALS_PERSONAL, "signals.add_case", "signals.change_case"},
 }
 
+# Regie, intervention and case plans (regie-escalation): area directors see and move
+# escalations and keep the rules; case directors keep case plans and move case
+# escalations; partner workers read the plans of cases they take part in.
+_REGIE_ESCALATION_DIRECT = {"regie.view_escalation", "regie.change_escalation",
+                            "regie.view_escalationrule", "regie.add_escalationrule",
+                            "regie.change_escalationrule"}
+_REGIE_CASE_PLAN = {"regie.view_caseplan", "regie.change_caseplan",
+                    "regie.view_escalation", "regie.change_escalation"}
+_REGIE_CASE_PLAN_READ = {"regie.view_caseplan", "regie.view_escalation"}
+for _role, _perms in ((GEBIEDSREGISSEUR, _REGIE_ESCALATION_DIRECT),
+                      (CASE_DIRECTOR, _REGIE_CASE_PLAN),
+                      (PARTNER_WORKER, _REGIE_CASE_PLAN_READ)):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
 # Roles whose permissions include personal data must log in with a second factor.
 PERSONAL_DATA_PERMISSIONS = {"signals.view_personal_signals", "signals.export_subject"}
 # So must roles that decide who may see what (users, roles, organisations, covenant,

@@ -156,3 +156,7 @@ def _updates(measure: Measure, today: datetime.date, director: User | None,
                 "submitted_at": now if submitted else None,
                 "approved_by": director if state == UpdateStatus.APPROVED else None,
                 "approved_at": now if state == UpdateStatus.APPROVED else None})
+
+
+# The intervention demo (order 85) registers its own step.
+from wijkregie.regie import demo_escalation  # noqa: E402, F401

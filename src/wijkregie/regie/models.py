@@ -249,3 +249,7 @@ class MeasureUpdate(models.Model):
     @property
     def period_label(self) -> str:
         return f"{self.year}-Q{self.quarter}"
+
+
+# Case plans and intervention (regie-escalation) live in their own module.
+from wijkregie.regie.models_intervention import *  # noqa: E402, F403

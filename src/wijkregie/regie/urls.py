@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wijkregie.regie import views
+from wijkregie.regie import views, views_intervention
 
 app_name = "regie"
 urlpatterns: list = [
@@ -16,4 +16,8 @@ urlpatterns: list = [
     path("measures/<int:pk>/", views.measure_detail, name="measure"),
     path("measures/<int:pk>/updates/new/", views.update_create, name="update_create"),
     path("updates/<int:pk>/", views.update_action, name="update_action"),
+    path("attention/", views_intervention.needs_attention, name="needs-attention"),
+    path("attention/evaluate/", views_intervention.evaluate_now, name="evaluate"),
+    path("escalations/<int:pk>/", views_intervention.escalation_detail, name="escalation"),
+    path("cases/<int:pk>/plan/", views_intervention.case_plan, name="case-plan"),
 ]
