@@ -47,6 +47,10 @@ SIGNALS_AGGREGATES = ("signals.view_signal",)
 SIGNALS_PERSONAL = ("signals.view_signal", "signals.view_personal_signals",
                     "signals.add_signal", "signals.view_case")
 
+# Safety advice (issue 15): the safety adviser writes and signs off advices; the
+# services check the municipality and four eyes.
+_SAFETY_ADVICE = {"safety_advice.view_advice"}
+
 # The administrator of one municipality (scoped by core/administration.py).
 _ADMINISTRATION = {
     "core.view_audit_log",
@@ -92,7 +96,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
                      "figures.export_figures",
                      "hotspots.view_hotspotanalysis", "hotspots.view_namedlocation",
-                     *_IMPACT_READ, *SIGNALS_AGGREGATES},
+                     *_IMPACT_READ, *SIGNALS_AGGREGATES, *_SAFETY_ADVICE},
     PROGRAMME_VIEWER: {"core.view_programme_aggregates", "areas.view_area",
                        "figures.view_indicator", "figures.export_figures",
                        "impact.compare_analyses", *SIGNALS_AGGREGATES},
