@@ -37,6 +37,7 @@ from wijkregie.safety_advice.templates import items, validate_definition
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png"}
+PHOTO_FORMAT_NAMES = {"jpg": "JPEG", "png": "PNG"}
 
 # The one transition table of the advice workflow: (from, to).
 TRANSITIONS: set[tuple[str, str]] = {
@@ -251,14 +252,19 @@ def add_photo(*, user: User, score: ItemScore, upload: Any) -> Photo:
         raise ValidationError({"image": _("the file is not a JPEG or PNG photo")}) from exc
     if image.format not in PHOTO_FORMATS:
         raise ValidationError({"image": _("the file is not a JPEG or PNG photo")})
+    fmt = image.format
     lat, lon, taken = read_location_and_time(image)
-    clean = Image.new(image.mode, image.size)
-    clean.putdata(list(image.getdata()))
+    if image.mode not in ("RGB", "RGBA", "L"):
+        image = image.convert("RGBA" if image.format == "PNG" else "RGB")
+    # Only the pixels travel to the new image: no EXIF, XMP, ICC or text chunks.
+    clean = Image.frombytes(image.mode, image.size, image.tobytes())
+    if image.format == "JPEG" and clean.mode == "RGBA":
+        clean = clean.convert("RGB")
     out = io.BytesIO()
-    clean.save(out, format=image.format)
+    clean.save(out, format=PHOTO_FORMAT_NAMES[PHOTO_FORMATS[fmt]])
     with transaction.atomic():
         photo = Photo(score=score, lat=lat, lon=lon, taken_at=taken)
-        photo.image.save(f"photo.{PHOTO_FORMATS[image.format]}", ContentFile(out.getvalue()),
+        photo.image.save(f"photo.{PHOTO_FORMATS[fmt]}", ContentFile(out.getvalue()),
                          save=False)
         photo.save()
         audit.record(AuditAction.CREATE, actor=user, obj=photo)
