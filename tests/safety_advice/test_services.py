@@ -190,3 +190,22 @@ def test_photo_wrong_type_or_too_big(adviser):
     with pytest.raises(ValidationError) as exc:
         services.add_photo(user=adviser, score=scan.scores.first(), upload=big)
     assert "10 MB" in exc.value.message_dict["image"][0]
+
+
+def test_pdf_has_every_ver_section(adviser, second):
+    import pypdf
+    from django.utils import translation
+
+    from wijkregie.safety_advice.pdf import advice_pdf
+
+    final = _final(adviser, second)
+    with translation.override("en"):
+        reader = pypdf.PdfReader(io.BytesIO(advice_pdf(final)))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    for heading in ("1. Reason and trigger", "2. Intent of the plan", "3. Analysis",
+                    "4. Risk rating per theme", "5. Alternatives and measures",
+                    "6. Verdict and conditions", "7. Implementation and management",
+                    "8. Annex: full checklist"):
+        assert heading in text
+    assert "Graffiti and fly-posting" in text  # the annex lists every item
+    assert "Stationsplein" in text
