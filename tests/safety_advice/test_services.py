@@ -118,7 +118,8 @@ def test_follow_up_states_and_overdue(adviser):
                                   owner="Beheer", deadline=date.today() - timedelta(days=1))
     services.add_condition(user=adviser, advice=advice, text="Prune", owner="Groen",
                            deadline=date.today() + timedelta(days=9))
-    assert list(follow_up.overdue_conditions(adviser.municipality_id)) == [late]
+    overdue = follow_up.overdue_conditions(adviser.municipality_id).filter(advice=advice)
+    assert list(overdue) == [late]
     with pytest.raises(ValidationError) as exc:
         services.set_condition_status(user=adviser, condition=late, status="rejected")
     assert "reason" in exc.value.message_dict
@@ -127,17 +128,20 @@ def test_follow_up_states_and_overdue(adviser):
     services.set_condition_status(user=adviser, condition=late, status="accepted")
     done = services.set_condition_status(user=adviser, condition=late, status="done")
     assert done.status == ConditionStatus.DONE
-    assert not follow_up.overdue_conditions(adviser.municipality_id).exists()
+    assert not follow_up.overdue_conditions(adviser.municipality_id).filter(
+        advice=advice).exists()
 
 
 def test_polygon_checks_and_mandatory_rule(adviser):
-    MandatoryRule.objects.create(municipality=adviser.municipality,
-                                 triggers=["masterplan"], min_surface_m2=100)
+    MandatoryRule.objects.update_or_create(
+        municipality=adviser.municipality,
+        defaults={"triggers": ["masterplan"], "min_surface_m2": 100})
     inside = from_geojson(_buurt(adviser).geometry).representative_point()
     square = box(inside.x - 0.0005, inside.y - 0.0005, inside.x + 0.0005, inside.y + 0.0005)
     advice = _intake(adviser, area=None, trigger="masterplan",
                      geometry=square.__geo_interface__)
     assert advice.request.mandatory and advice.request.surface_m2 > 100
+    assert not _intake(adviser).request.mandatory  # residence_space is not in the rule
     bowtie = {"type": "Polygon", "coordinates": [[[inside.x, inside.y],
               [inside.x + 0.001, inside.y + 0.001], [inside.x + 0.001, inside.y],
               [inside.x, inside.y + 0.001], [inside.x, inside.y]]]}
@@ -209,3 +213,12 @@ def test_pdf_has_every_ver_section(adviser, second):
         assert heading in text
     assert "Graffiti and fly-posting" in text  # the annex lists every item
     assert "Stationsplein" in text
+
+
+def test_desk_analysis_prefilled_disclosed_only(adviser):
+    advice = _intake(adviser)
+    rows = advice.desk_analysis["indicators"]
+    assert rows, "the demo buurt has figures"
+    assert all(r["value"] is None for r in rows if r["status"] == "suppressed")
+    assert all(isinstance(v, int) and v >= 0 for v in advice.desk_analysis["signals"].values())
+    assert rows[0]["name"] in advice.desk_text

@@ -127,7 +127,11 @@ def create_request(*, user: User, title: str, trigger: str, requester: str, plan
             surface_m2=surface, requester=requester.strip(), intent=intent,
             due_date=due_date, template=template, created_by=user,
             mandatory=bool(rule and rule.requires(trigger, surface)))
-        advice = Advice.objects.create(request=request, plan_phase=plan_phase, author=user)
+        from wijkregie.safety_advice.desk import desk_analysis, desk_text
+
+        analysis = desk_analysis(user, request)
+        advice = Advice.objects.create(request=request, plan_phase=plan_phase, author=user,
+                                       desk_analysis=analysis, desk_text=desk_text(analysis))
         audit.record(AuditAction.CREATE, actor=user, obj=request,
                      detail={"trigger": trigger, "mandatory": request.mandatory})
     return advice
