@@ -148,7 +148,9 @@ def test_polygon_checks_and_mandatory_rule(adviser):
     with pytest.raises(ValidationError) as exc:
         _intake(adviser, area=None, geometry=bowtie)
     assert "geometry" in exc.value.message_dict
-    with pytest.raises(ValidationError) as exc:
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
         _intake(adviser, area=None, geometry=box(-60, 10, -59, 11).__geo_interface__)
     assert "outside" in exc.value.message_dict["geometry"][0]
 
