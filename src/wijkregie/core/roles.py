@@ -66,6 +66,9 @@ _LEARNING_PROGRAMME = _LEARNING_READ | {
     "learning.add_learningsession", "learning.change_learningsession",
     "learning.add_lessonlearned", "learning.change_lessonlearned",
 }
+# Safety advice (issue 15): the safety adviser writes and signs off advices; the
+# services check the municipality and four eyes.
+_SAFETY_ADVICE = {"safety_advice.view_advice"}
 
 # The administrator of one municipality (scoped by core/administration.py).
 _ADMINISTRATION = {
@@ -115,7 +118,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     SAFETY_ADVISER: {"areas.view_area", "areas.view_programmearea", "figures.view_indicator",
                      "figures.export_figures",
                      "hotspots.view_hotspotanalysis", "hotspots.view_namedlocation",
-                     *_IMPACT_READ, *SIGNALS_AGGREGATES, *_LEARNING_READ},
+                     *_IMPACT_READ, *SIGNALS_AGGREGATES, *_LEARNING_READ, *_SAFETY_ADVICE},
     PROGRAMME_VIEWER: {"core.view_programme_aggregates", "areas.view_area",
                        "figures.view_indicator", "figures.export_figures",
                        "impact.compare_analyses", *SIGNALS_AGGREGATES,

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401  (the capability's views are added here)
+from django.urls import path
+
+from wijkregie.safety_advice import views
 
 app_name = "safety_advice"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.index, name="index"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/aftekenen/", views.sign_off, name="sign_off"),
+    path("<int:pk>/pdf/", views.pdf, name="pdf"),
+]
