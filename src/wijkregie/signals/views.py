@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from wijkregie.areas.geometry import to_wgs84
 from wijkregie.core.models import Municipality
-from wijkregie.signals import feeds, retention, selectors, services, totp
+from wijkregie.signals import feeds, geocoding, retention, selectors, services, totp
 from wijkregie.signals.forms import (
     AccessRequestForm,
     BundleForm,
@@ -141,8 +141,16 @@ def signal_map(request: HttpRequest) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     if not selectors.may_register_signals(request.user):
         selectors.deny(request.user, request, "signals.signal", "register")
-    form = SignalForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    located = None
+    if request.method == "POST" and "locate" in request.POST:
+        # Unbound with the typed values: nothing is checked (or saved) until Register.
+        data, located = _locate(request)
+        initial = {key: data.getlist(key) if key == "groups" else data.get(key)
+                   for key in data if key not in ("csrfmiddlewaretoken", "locate")}
+        form = SignalForm(initial=initial, user=request.user)
+    else:
+        form = SignalForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and located is None and form.is_valid():
         try:
             upload = form.cleaned_data.get("attachment")
             signal = services.register_signal(user=request.user, data=form.signal_input(),
@@ -156,7 +164,21 @@ def register(request: HttpRequest) -> HttpResponse:
                 messages.info(request, REGISTRANT_NOTICE)
             return redirect("signals:detail", pk=signal.pk)
     selectors.record_group_choices_read(request.user, form.group_ids, request=request)
-    return render(request, "signals/register.html", {"form": form})
+    return render(request, "signals/register.html", {
+        "form": form, "located": located,
+        "buurten": geocoding.buurt_features(request.user.municipality)})
+
+
+def _locate(request: HttpRequest) -> tuple[QueryDict, list[geocoding.Place]]:
+    """The "Find" button: the typed place filled in as area and point, nothing saved."""
+    data = request.POST.copy()
+    places = geocoding.find_place(request.user.municipality, data.get("place", ""))
+    if places:
+        data["place"] = ""
+        data["area_code"] = places[0].area.code
+        data["x_rd"], data["y_rd"] = str(places[0].x_rd), str(places[0].y_rd)
+        data["lat"] = data["lon"] = ""
+    return data, places
 
 
 @personal
