@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from wijkregie.areas.geometry import to_wgs84
 from wijkregie.core.models import Municipality
+from wijkregie.signals import charts as signal_charts
 from wijkregie.signals import feeds, geocoding, retention, selectors, services, totp
 from wijkregie.signals.forms import (
     AccessRequestForm,
@@ -34,7 +35,7 @@ from wijkregie.signals.forms import (
     TotpForm,
     TransitionForm,
 )
-from wijkregie.signals.models import AccessRequestStatus, CaseStatus
+from wijkregie.signals.models import AccessRequestStatus, CaseStatus, Category
 
 PAGE_SIZE = 50
 # What a registrant is told about matching (ADR 0025): only its own organisation's
@@ -89,8 +90,11 @@ def index(request: HttpRequest) -> HttpResponse:
     municipality = _aggregate_municipality(request)
     counts = (feeds.monthly_counts(municipality=municipality, viewer=request.user)
               if municipality else [])
+    names = dict(Category.objects.values_list("key", "name"))
+    table = signal_charts.category_table(feeds.category_month_totals(counts), names)
     return render(request, "signals/index.html", {
         "municipality": municipality,
+        "category_table": table, "category_chart": signal_charts.category_chart(table),
         "municipalities": selectors.aggregate_municipalities(request.user),
         "totals": feeds.monthly_totals(counts), "counts": counts[:200],
         "counts_total": len(counts), "min_count": feeds.DEFAULT_MIN_COUNT,
