@@ -29,6 +29,7 @@
   if (!data.features.length) { return; }
   var map = L.map(element, { attributionControl: false, zoomSnap: 0.25, keyboard: true,
                              tap: true });
+  if (window.wijkregieBasemap) { window.wijkregieBasemap(map, element); }
   var marker = null;
   var choose = function (latlng, feature) {
     lat.value = latlng.lat.toFixed(6);
