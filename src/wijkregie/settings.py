@@ -261,9 +261,10 @@ if int(os.environ.get("WIJKREGIE_TRUSTED_PROXY_COUNT", "0")) > 0:
 BASEMAP_URL = os.environ.get("WIJKREGIE_BASEMAP_URL", "").strip()
 BASEMAP_ATTRIBUTION = os.environ.get("WIJKREGIE_BASEMAP_ATTRIBUTION", "").strip()
 _BASEMAP_ORIGIN = tile_origin(BASEMAP_URL)
+_IMG_SRC = " ".join(filter(None, ["img-src 'self' data:", _BASEMAP_ORIGIN]))
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'", "script-src 'self'", "style-src 'self'",
-    f"img-src 'self' data:{' ' + _BASEMAP_ORIGIN if _BASEMAP_ORIGIN else ''}", "font-src 'self'", "connect-src 'self'", "object-src 'none'",
+    _IMG_SRC, "font-src 'self'", "connect-src 'self'", "object-src 'none'",
     "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
 ])
 
