@@ -47,6 +47,10 @@ def test_analyst_sees_its_jobs_and_analyses(demo, login):
     assert f"/jobs/{job.pk}/" in body
     for analysis in analyst["mkba"]:
         assert f"/impact/{analysis.pk}/" in body
+    # The municipality map stays one link away, for every role.
+    overview = login("analist").get("/?overview=1")
+    assert "analyst" not in overview.context and overview.context["wijken"]
+    assert 'class="map"' in overview.content.decode()
 
 
 @pytest.mark.parametrize(("username", "url_name", "perm"), [

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.e2e.test_accessibility import AXE, FAILING_IMPACTS, run_axe
+
 pytestmark = pytest.mark.e2e
 YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
 
@@ -49,6 +51,11 @@ def test_register_a_signal_by_tapping_the_map_on_a_tablet(app_server, page_as):
     assert code, status.inner_text()
     assert page.input_value("#id_area_code") == code
     assert page.input_value("#id_lat") and page.input_value("#id_lon")
+    # The page with the chosen point (marker, status) passes axe as the crawl requires.
+    if AXE.exists():
+        violations = run_axe(page, AXE.read_text())
+        serious = [v["id"] for v in violations if v["impact"] in FAILING_IMPACTS]
+        assert serious == []
     # The submit button is a large touch target.
     register = page.locator("main form button[name=register]")
     assert register.bounding_box()["height"] >= 44

@@ -29,16 +29,17 @@ def home(request: HttpRequest) -> HttpResponse:
     """What the user's role does first (issue 17); ``?overview=1`` is the municipality
     map for everyone."""
     user = request.user
-    if not request.GET.get("overview"):
+    overview = bool(request.GET.get("overview"))
+    if not overview:
         target = _role_home(user)  # type: ignore[arg-type]
         if target:
             return redirect(target)
     municipality = user.municipality  # type: ignore[union-attr]
     context: dict[str, object] = {"is_programme_viewer": is_programme_viewer(user)}
     roles_of = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
-    if roles.PARTNER_WORKER in roles_of:
+    if roles.PARTNER_WORKER in roles_of and not overview:
         context["partner"] = _partner_home(request)
-    if roles.ANALYST in roles_of:
+    if roles.ANALYST in roles_of and not overview:
         context["analyst"] = _analyst_home(user)  # type: ignore[arg-type]
     if municipality is not None:
         wijken = list(area_selectors.areas_of_municipality(
