@@ -15,6 +15,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
+from wijkregie.core.basemap import tile_origin
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -254,9 +256,15 @@ if int(os.environ.get("WIJKREGIE_TRUSTED_PROXY_COUNT", "0")) > 0:
 # Content-Security-Policy (ADR 0052): everything from this server, nothing inline; JSON
 # data blocks (json_script) are not scripts and need no exception. Map tiles are none
 # (no tile server); images may be data: URIs (Leaflet and Swagger UI icons).
+# The optional basemap (docs/operations/basemap.md) adds its tile server's origin, and
+# only then.
+BASEMAP_URL = os.environ.get("WIJKREGIE_BASEMAP_URL", "").strip()
+BASEMAP_ATTRIBUTION = os.environ.get("WIJKREGIE_BASEMAP_ATTRIBUTION", "").strip()
+_BASEMAP_ORIGIN = tile_origin(BASEMAP_URL)
+_IMG_SRC = " ".join(filter(None, ["img-src 'self' data:", _BASEMAP_ORIGIN]))
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'", "script-src 'self'", "style-src 'self'",
-    "img-src 'self' data:", "font-src 'self'", "connect-src 'self'", "object-src 'none'",
+    _IMG_SRC, "font-src 'self'", "connect-src 'self'", "object-src 'none'",
     "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
 ])
 

@@ -17,7 +17,7 @@ def test_maps_and_api_docs_work_without_csp_violations(page_as):
     page.on("pageerror", lambda e: problems.append(str(e)))
     base = page.url.rstrip("/")
 
-    page.goto(base + "/")
+    page.goto(base + "/?overview=1")  # the analyst's home lists its work; the map is here
     page.locator(".leaflet-container path.leaflet-interactive").first.wait_for()
 
     page.goto(base + "/hotspots/")

@@ -27,7 +27,7 @@ def _register(page, url: str, *, category: str, pillar: str, description: str,  
     if person:
         page.fill("#id_person_name", person)
         page.fill("#id_person_date_of_birth", born)
-    page.click("main form button[type=submit]")
+    page.click("main form button[name=register]")
     page.wait_for_url(re.compile(r".*/signals/\d+/$"))
     return int(page.url.rstrip("/").rsplit("/", 1)[1])
 

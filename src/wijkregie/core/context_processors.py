@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from wijkregie.core.models import Municipality
@@ -19,4 +20,6 @@ def tenancy(request: HttpRequest) -> dict[str, Any]:
         shows_demo = Municipality.objects.filter(is_demo=True).exists()
     theme = municipality.theme if municipality is not None else ""
     return {"current_municipality": municipality, "shows_demo_data": shows_demo,
+            "basemap_url": settings.BASEMAP_URL,
+            "basemap_attribution": settings.BASEMAP_ATTRIBUTION,
             "theme": theme, "theme_stylesheet": theme_stylesheet(theme)}

@@ -5,15 +5,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wijkregie.areas import selectors as area_selectors
 from wijkregie.areas.models import AreaLevel
 from wijkregie.areas.views import map_features
-from wijkregie.core import jobs
+from wijkregie.core import jobs, roles
 from wijkregie.core.forms import ThrottledAuthenticationForm
-from wijkregie.core.models import Job
+from wijkregie.core.models import Job, User
 from wijkregie.core.scoping import is_programme_viewer
 
 
@@ -25,9 +26,21 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """What the user's role does first (issue 17); ``?overview=1`` is the municipality
+    map for everyone."""
     user = request.user
+    overview = bool(request.GET.get("overview"))
+    if not overview:
+        target = _role_home(user)  # type: ignore[arg-type]
+        if target:
+            return redirect(target)
     municipality = user.municipality  # type: ignore[union-attr]
     context: dict[str, object] = {"is_programme_viewer": is_programme_viewer(user)}
+    roles_of = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+    if roles.PARTNER_WORKER in roles_of and not overview:
+        context["partner"] = _partner_home(request)
+    if roles.ANALYST in roles_of and not overview:
+        context["analyst"] = _analyst_home(user)  # type: ignore[arg-type]
     if municipality is not None:
         wijken = list(area_selectors.areas_of_municipality(
             user, municipality, level=AreaLevel.WIJK, with_geometry=True))
@@ -41,6 +54,55 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         context["municipalities"] = area_selectors.municipalities_visible_to(user)
     return render(request, "core/home.html", context)
+
+
+# Roles whose first page lives in another app: (role, URL name, permission). Used only
+# once that app's index exists and the user may open it; otherwise today's home page.
+ROLE_HOMES = (
+    (roles.GEBIEDSREGISSEUR, "regie:index", "regie.view_plan"),
+    (roles.SAFETY_ADVISER, "safety_advice:index", "safety_advice.view_advice"),
+    (roles.PROGRAMME_VIEWER, "learning:index", "learning.view_practice"),
+)
+RECENT = 5
+
+
+def _role_home(user: User) -> str | None:
+    names = set(user.groups.values_list("name", flat=True))
+    for role, url_name, perm in ROLE_HOMES:
+        if role in names and user.has_perm(perm):
+            try:
+                return reverse(url_name)
+            except NoReverseMatch:
+                continue
+    return None
+
+
+def _partner_home(request: HttpRequest) -> dict[str, object]:
+    """The partner worker's recent signals and cases: personal data, so only after the
+    second factor and through the audited list selector."""
+    from wijkregie.signals import selectors as signal_selectors
+    from wijkregie.signals import totp
+
+    user = request.user
+    verified = not totp.needs_second_factor(user) or totp.is_verified(request)
+    if not (verified and signal_selectors.may_see_personal_data(user)):
+        return {"verified": verified}
+    signals, total = signal_selectors.list_signals(user, request=request, limit=RECENT,
+                                                   via="home")
+    cases = list(signal_selectors.cases_for(user).order_by("-pk")[:RECENT])
+    return {"verified": True, "signals": signals, "signals_total": total, "cases": cases}
+
+
+def _analyst_home(user: User) -> dict[str, object]:
+    """The analyst's own imports and analyses, newest first."""
+    from wijkregie.hotspots import selectors as hotspot_selectors
+    from wijkregie.impact import selectors as impact_selectors
+
+    return {
+        "jobs": list(Job.objects.filter(created_by=user).order_by("-created_at")[:RECENT]),
+        "hotspots": list(hotspot_selectors.analyses_for(user).order_by("-created_at")[:RECENT]),
+        "mkba": list(impact_selectors.analyses_for(user).order_by("-updated_at")[:RECENT]),
+    }
 
 
 def _own_job(request: HttpRequest, job_id: str) -> Job:

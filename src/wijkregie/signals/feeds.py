@@ -93,6 +93,16 @@ def monthly_totals(counts: list[MonthlyCount]) -> list[tuple[int, int, int, int]
     return [(y, m, listed, others) for (y, m), (listed, others) in sorted(totals.items())]
 
 
+def category_month_totals(counts: list[MonthlyCount]
+                          ) -> dict[str, dict[tuple[int, int], int]]:
+    """Signals per category and (year, month): the listed part plus the published others,
+    summed over published cells only (as :func:`monthly_totals`), for the overview chart."""
+    totals: dict[str, dict[tuple[int, int], int]] = defaultdict(lambda: defaultdict(int))
+    for row in counts:
+        totals[row.category_key][(row.year, row.month)] += row.listed + (row.count or 0)
+    return {key: dict(months) for key, months in sorted(totals.items())}
+
+
 def hotspot_points(*, municipality: Municipality, category_keys: list[str] | None = None,
                    start: date | None = None, end: date | None = None,
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

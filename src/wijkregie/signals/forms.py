@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkregie.areas.models import Area
 from wijkregie.core.models import Organisation, User
-from wijkregie.signals import selectors
+from wijkregie.signals import geocoding, selectors
 from wijkregie.signals.models import (
     Category,
     Pillar,
@@ -16,6 +16,14 @@ from wijkregie.signals.models import (
 from wijkregie.signals.services import PersonInput, SignalInput
 from wijkregie.signals.workflow import allowed_transitions
 
+# Persons named on one registration: the first keeps the plain `person_…` names (the API
+# and older clients post those); the others are `person2_…`, `person3_…`.
+PERSON_SLOTS = 3
+
+
+def person_prefix(slot: int) -> str:
+    return "person" if slot == 1 else f"person{slot}"
+
 
 class SignalForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"))
@@ -25,22 +33,36 @@ class SignalForm(forms.Form):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
     reliability = forms.ChoiceField(label=_("Source reliability"), choices=Reliability.choices)
     sensitivity = forms.ChoiceField(label=_("Sensitivity"), choices=Sensitivity.choices)
+    place = forms.CharField(
+        label=_("Find a neighbourhood by name or code"), required=False, max_length=200,
+        help_text=_("Searches the neighbourhoods your municipality imported; "
+                    "press “Find” to fill in the area and the point."))
     area_code = forms.ChoiceField(label=_("Area"), required=False)
     address = forms.CharField(label=_("Address"), required=False, max_length=200)
     x_rd = forms.FloatField(label=_("X (RD New, metres)"), required=False)
     y_rd = forms.FloatField(label=_("Y (RD New, metres)"), required=False)
-    person_name = forms.CharField(label=_("Person: name"), required=False, max_length=200)
-    person_date_of_birth = forms.DateField(label=_("Person: date of birth"), required=False,
-                                           widget=forms.DateInput(attrs={"type": "date"}))
-    person_address = forms.CharField(label=_("Person: address"), required=False,
-                                     max_length=200)
-    person_bsn = forms.CharField(label=_("Person: BSN"), required=False, max_length=11)
-    groups = forms.MultipleChoiceField(label=_("Groups"), required=False)
+    # Set by the map (a click gives WGS84); turned into RD New here, never both kept.
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput)
+    groups = forms.MultipleChoiceField(label=_("Groups"), required=False,
+                                       widget=forms.CheckboxSelectMultiple)
     attachment = forms.FileField(label=_("Attachment (PDF, PNG or JPEG, at most 5 MB)"),
                                  required=False)
 
     def __init__(self, *args, user: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        for slot in range(1, PERSON_SLOTS + 1):
+            prefix = person_prefix(slot)
+            self.fields[f"{prefix}_name"] = forms.CharField(
+                label=_("Name"), required=False, max_length=200)
+            self.fields[f"{prefix}_date_of_birth"] = forms.DateField(
+                label=_("Date of birth"), required=False,
+                widget=forms.DateInput(attrs={"type": "date"}))
+            self.fields[f"{prefix}_address"] = forms.CharField(
+                label=_("Address"), required=False, max_length=200)
+            self.fields[f"{prefix}_bsn"] = forms.CharField(
+                label=_("BSN"), required=False, max_length=11,
+                widget=forms.TextInput(attrs={"inputmode": "numeric"}))
         shared = selectors.covenant_purposes(user)
         self.fields["category"].choices = [
             (c.key, c.name) for c in Category.objects.filter(pk__in=list(shared))]
@@ -52,14 +74,41 @@ class SignalForm(forms.Form):
         self.group_ids = [g.pk for g in groups]  # for the list event when shown
         self.fields["groups"].choices = [(g.name, g.name) for g in groups]
 
+    def person_fieldsets(self) -> list[tuple[int, list[forms.BoundField]]]:
+        """The persons' fields per slot, for one fieldset each."""
+        return [(slot, [self[f"{person_prefix(slot)}_{name}"]
+                        for name in ("name", "date_of_birth", "address", "bsn")])
+                for slot in range(1, PERSON_SLOTS + 1)]
+
+    def signal_bound_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("category", "pillar", "observed_on", "description",
+                                        "reliability", "sensitivity")]
+
+    def other_bound_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("groups", "attachment")]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        lat, lon = data.get("lat"), data.get("lon")
+        if data.get("x_rd") is None and data.get("y_rd") is None and None not in (lat, lon):
+            data["x_rd"], data["y_rd"] = geocoding.wgs84_to_rd(lat, lon)
+        for slot in range(1, PERSON_SLOTS + 1):
+            prefix = person_prefix(slot)
+            if not data.get(f"{prefix}_name") and any(
+                    data.get(f"{prefix}_{name}") for name in ("date_of_birth", "address", "bsn")):
+                self.add_error(f"{prefix}_name", _("a person needs a name"))
+        return data
+
     def signal_input(self) -> SignalInput:
         data = self.cleaned_data
         persons = []
-        if data.get("person_name"):
-            persons.append(PersonInput(name=data["person_name"],
-                                       date_of_birth=data.get("person_date_of_birth"),
-                                       address=data.get("person_address", ""),
-                                       bsn=data.get("person_bsn", "")))
+        for slot in range(1, PERSON_SLOTS + 1):
+            prefix = person_prefix(slot)
+            if data.get(f"{prefix}_name"):
+                persons.append(PersonInput(name=data[f"{prefix}_name"],
+                                           date_of_birth=data.get(f"{prefix}_date_of_birth"),
+                                           address=data.get(f"{prefix}_address", ""),
+                                           bsn=data.get(f"{prefix}_bsn", "")))
         return SignalInput(
             category=data["category"], pillar=data["pillar"], observed_on=data["observed_on"],
             description=data["description"], reliability=data["reliability"],

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from wijkregie.areas.geometry import to_wgs84
 from wijkregie.core.models import Municipality
-from wijkregie.signals import feeds, retention, selectors, services, totp
+from wijkregie.signals import charts as signal_charts
+from wijkregie.signals import feeds, geocoding, retention, selectors, services, totp
 from wijkregie.signals.forms import (
     AccessRequestForm,
     BundleForm,
@@ -34,7 +35,7 @@ from wijkregie.signals.forms import (
     TotpForm,
     TransitionForm,
 )
-from wijkregie.signals.models import AccessRequestStatus, CaseStatus, sorted_groups
+from wijkregie.signals.models import AccessRequestStatus, CaseStatus, Category, sorted_groups
 
 PAGE_SIZE = 50
 # What a registrant is told about matching (ADR 0025): only its own organisation's
@@ -89,8 +90,11 @@ def index(request: HttpRequest) -> HttpResponse:
     municipality = _aggregate_municipality(request)
     counts = (feeds.monthly_counts(municipality=municipality, viewer=request.user)
               if municipality else [])
+    names = dict(Category.objects.values_list("key", "name"))
+    table = signal_charts.category_table(feeds.category_month_totals(counts), names)
     return render(request, "signals/index.html", {
         "municipality": municipality,
+        "category_table": table, "category_chart": signal_charts.category_chart(table),
         "municipalities": selectors.aggregate_municipalities(request.user),
         "totals": feeds.monthly_totals(counts), "counts": counts[:200],
         "counts_total": len(counts), "min_count": feeds.DEFAULT_MIN_COUNT,
@@ -141,8 +145,16 @@ def signal_map(request: HttpRequest) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     if not selectors.may_register_signals(request.user):
         selectors.deny(request.user, request, "signals.signal", "register")
-    form = SignalForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    located = None
+    if request.method == "POST" and "locate" in request.POST:
+        # Unbound with the typed values: nothing is checked (or saved) until Register.
+        data, located = _locate(request)
+        initial = {key: data.getlist(key) if key == "groups" else data.get(key)
+                   for key in data if key not in ("csrfmiddlewaretoken", "locate")}
+        form = SignalForm(initial=initial, user=request.user)
+    else:
+        form = SignalForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and located is None and form.is_valid():
         try:
             upload = form.cleaned_data.get("attachment")
             signal = services.register_signal(user=request.user, data=form.signal_input(),
@@ -156,7 +168,21 @@ def register(request: HttpRequest) -> HttpResponse:
                 messages.info(request, REGISTRANT_NOTICE)
             return redirect("signals:detail", pk=signal.pk)
     selectors.record_group_choices_read(request.user, form.group_ids, request=request)
-    return render(request, "signals/register.html", {"form": form})
+    return render(request, "signals/register.html", {
+        "form": form, "located": located,
+        "buurten": geocoding.buurt_features(request.user.municipality)})
+
+
+def _locate(request: HttpRequest) -> tuple[QueryDict, list[geocoding.Place]]:
+    """The "Find" button: the typed place filled in as area and point, nothing saved."""
+    data = request.POST.copy()
+    places = geocoding.find_place(request.user.municipality, data.get("place", ""))
+    if places:
+        data["place"] = ""
+        data["area_code"] = places[0].area.code
+        data["x_rd"], data["y_rd"] = str(places[0].x_rd), str(places[0].y_rd)
+        data["lat"] = data["lon"] = ""
+    return data, places
 
 
 @personal

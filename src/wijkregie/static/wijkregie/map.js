@@ -1,3 +1,14 @@
+// The optional basemap (WIJKREGIE_BASEMAP_URL): tiles under the boundaries, with their
+// attribution; without it the map shows the boundaries only.
+window.wijkregieBasemap = function (map, element) {
+  "use strict";
+  if (!element.dataset.basemapUrl) { return; }
+  L.tileLayer(element.dataset.basemapUrl, { maxZoom: 19,
+    attribution: element.dataset.basemapAttribution || "" }).addTo(map);
+  if (element.dataset.basemapAttribution) {
+    L.control.attribution({ prefix: false }).addAttribution(element.dataset.basemapAttribution).addTo(map);
+  }
+};
 // Draws the page's areas (GeoJSON in a json_script element) with Leaflet, without tiles:
 // municipal networks may be offline, and the boundaries themselves are the information.
 (function () {
@@ -9,6 +20,7 @@
     if (!data.features.length) { return; }
     // Keyboard stays on: the focusable map pans with the arrow keys and zooms with +/-.
     var map = L.map(element, { attributionControl: false, zoomSnap: 0.25, keyboard: true });
+    window.wijkregieBasemap(map, element);
     // Choropleth classes (0–4) when the features carry one; else a plain outline map.
     var classColours = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
     var style = function (feature) {

@@ -1,0 +1,82 @@
+"""The home page shows what each role does first (issue 17): the partner worker its
+recent signals and cases, the analyst its imports and analyses; the area director, the
+safety adviser and the programme viewer go to their app's index once it exists."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import NoReverseMatch
+
+from wijkregie.core import views as core_views
+from wijkregie.core.models import Job, User
+from wijkregie.signals import selectors as signal_selectors
+
+pytestmark = pytest.mark.django_db
+
+
+
+
+def test_partner_worker_sees_its_recent_signals_and_cases(demo, login):
+    client = login("agent")
+    response = client.get("/")
+    assert response.status_code == 200
+    partner = response.context["partner"]
+    agent = User.objects.get(username="agent")
+    # The login fixture's session has passed the second factor.
+    assert partner["verified"]
+    newest = signal_selectors.signals_for(agent).order_by("-observed_on", "-pk").first()
+    assert newest is not None and newest.pk in {s.pk for s in partner["signals"]}
+    assert partner["signals_total"] == signal_selectors.signals_for(agent).count()
+    assert f"S-{newest.pk}" in response.content.decode()
+    assert {c.pk for c in partner["cases"]} <= set(
+        signal_selectors.cases_for(agent).values_list("pk", flat=True))
+    assert "analyst" not in response.context
+
+
+def test_analyst_sees_its_jobs_and_analyses(demo, login):
+    analist = User.objects.get(username="analist")
+    job = Job.objects.create(kind="import_figures", created_by=analist,
+                             municipality=analist.municipality)
+    Job.objects.create(kind="import_figures", created_by=User.objects.get(username="regisseur"))
+    response = login("analist").get("/")
+    analyst = response.context["analyst"]
+    assert analyst["jobs"][0].pk == job.pk
+    assert all(j.created_by_id == analist.pk for j in analyst["jobs"])
+    assert "partner" not in response.context
+    body = response.content.decode()
+    assert f"/jobs/{job.pk}/" in body
+    for analysis in analyst["mkba"]:
+        assert f"/impact/{analysis.pk}/" in body
+    # The municipality map stays one link away, for every role.
+    overview = login("analist").get("/?overview=1")
+    assert "analyst" not in overview.context and overview.context["wijken"]
+    assert 'class="map"' in overview.content.decode()
+
+
+@pytest.mark.parametrize(("username", "url_name", "perm"), [
+    ("regisseur", "regie:index", "regie.view_plan"),
+    ("adviseur", "safety_advice:index", "safety_advice.view_advice"),
+    ("programma", "learning:index", "learning.view_practice"),
+])
+def test_role_goes_to_its_app_once_the_index_exists(demo, login, monkeypatch,
+                                                    username, url_name, perm):
+    client = login(username)
+    # Today (no index view yet) the role keeps the municipality / programme page.
+    assert client.get("/").status_code == 200
+
+    def reverse(name: str, *args, **kwargs) -> str:  # type: ignore[no-untyped-def]
+        if name == url_name:
+            return f"/{name.split(':')[0]}/"
+        raise NoReverseMatch(name)
+
+    monkeypatch.setattr(core_views, "reverse", reverse)
+    # Without the app's permission the role is not sent to a page it cannot open.
+    assert client.get("/").status_code == 200
+    original = User.has_perm
+    monkeypatch.setattr(User, "has_perm",
+                        lambda self, p, obj=None: p == perm or original(self, p, obj))
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/{url_name.split(':')[0]}/"
+    # The overview stays reachable.
+    assert client.get("/?overview=1").status_code == 200
