@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from scipy.stats import poisson
@@ -78,7 +79,7 @@ def clean_params(kind: str, params: dict, municipality: Municipality) -> dict:
 
             key = str(params["indicator"])
             if not Indicator.objects.filter(key=key).filter(
-                    municipality__in=[None, municipality.pk]).exists():
+                    Q(municipality__isnull=True) | Q(municipality=municipality)).exists():
                 raise ValidationError({"indicator": _("unknown indicator %(key)s") % {
                     "key": key}})
             clean["indicator"] = key
@@ -99,7 +100,7 @@ def clean_params(kind: str, params: dict, municipality: Municipality) -> dict:
         if params.get("category"):
             key = str(params["category"])
             if not Category.objects.filter(key=key).filter(
-                    municipality__in=[None, municipality.pk]).exists():
+                    Q(municipality__isnull=True) | Q(municipality=municipality)).exists():
                 raise ValidationError({"category": _("unknown signal category %(key)s") % {
                     "key": key}})
             clean["category"] = key

@@ -484,10 +484,15 @@ def _planned(goal: Goal, target: float | None, year: int) -> tuple[int | None, f
     return points[-1] if points else (None, None)
 
 
-def goal_progress(user: User, goal: Goal, plan: Plan | None = None) -> Progress:
+def goal_progress(user: User | None, goal: Goal, plan: Plan | None = None, *,
+                  upto_year: int | None = None) -> Progress:
+    """Progress from the disclosed figures (the same for every viewer, ADR 0007); with
+    ``upto_year`` as it stood when that year's figure was the latest."""
     plan = plan or goal.plan
     series = figures.observations(user, programme_area=plan.programme_area,
                                   indicators=[goal.indicator]).get(goal.indicator.pk, [])
+    if upto_year is not None:
+        series = [p for p in series if p.year <= upto_year]
     shown = [p for p in series if p.value is not None]
     target = target_of(user, goal)
     if not shown:
