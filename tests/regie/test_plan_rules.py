@@ -7,13 +7,13 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.regie.test_plan_progress import _goal, _set_figures
 from wijkregie.core.models import User
 from wijkregie.learning import hooks
 from wijkregie.regie import services as plan_services
 from wijkregie.regie import services_intervention as services
 from wijkregie.regie.models import Measure, MeasureStatus, Plan
 from wijkregie.regie.models_intervention import Escalation, EscalationRule, RuleKind
-from tests.regie.test_plan_progress import _goal, _set_figures
 
 TODAY = date(2026, 3, 10)
 
