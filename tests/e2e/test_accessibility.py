@@ -32,7 +32,7 @@ FAILING_IMPACTS = {"serious", "critical"}
 SKIP = re.compile(
     r"^/(logout|i18n|static|media|admin|api)(/|$)"
     r"|/(export|download)[^/]*(/|$)|\.(csv|xlsx|geojson|json|pdf|zip|yaml)$"
-    r"|/exports?/|/csv/$"
+    r"|/exports?/|/(csv|pdf)/$"
 )
 NUMBER = re.compile(r"^(S-)?\d+$")
 CODE = re.compile(r"^(GM|WK|BU)\d+$")
