@@ -56,7 +56,7 @@ def test_page_answers_503_with_retry_after_while_the_database_is_unreachable(
         raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(views.area_selectors, "areas_of_municipality", unreachable)
-    response = login("regisseur").get("/")
+    response = login("regisseur").get("/?overview=1")
     assert response.status_code == 503 and response["Retry-After"].isdigit()
     assert "text/html" in response["Content-Type"]
 

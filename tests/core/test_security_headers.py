@@ -36,7 +36,7 @@ def _production_env(tmp_path) -> dict[str, str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("user", "path"), [
-    ("regisseur", "/"), ("analist", "/api/docs/"), ("agent", "/signals/map/"),
+    ("regisseur", "/?overview=1"), ("analist", "/api/docs/"), ("agent", "/signals/map/"),
     ("analist", "/areas/import/"),
 ])
 def test_pages_send_a_strict_policy_and_contain_nothing_inline(demo, login, user, path):

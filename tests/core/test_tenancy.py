@@ -63,7 +63,7 @@ def test_second_municipality_user_is_isolated_the_other_way(demo, login):
 
 def test_home_shows_only_own_municipality(demo, login):
     user = User.objects.get(username="regisseur")
-    page = login("regisseur").get("/").content.decode()
+    page = login("regisseur").get("/?overview=1").content.decode()
     own_wijk = Area.objects.filter(municipality=user.municipality, level="wijk").first()
     other_wijk = Area.objects.exclude(municipality=user.municipality).filter(level="wijk").first()
     assert own_wijk.code in page

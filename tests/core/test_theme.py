@@ -15,8 +15,8 @@ from wijkregie.core.themes import available_themes
 
 
 def test_each_demo_municipality_has_its_own_house_style(demo, login, client):
-    blue = login("regisseur").get("/").content.decode()
-    green = login("regisseur2").get("/").content.decode()
+    blue = login("regisseur").get("/?overview=1").content.decode()
+    green = login("regisseur2").get("/?overview=1").content.decode()
     assert re.search(r'<html lang="nl" class="[^"]*wijkregie-theme--havenblauw', blue)
     assert "/static/wijkregie/themes/havenblauw.css" in blue
     assert re.search(r'<html lang="nl" class="[^"]*wijkregie-theme--poldergroen', green)

@@ -103,7 +103,7 @@ def _second_factor(page, url: str) -> None:  # type: ignore[no-untyped-def]
     from wijkregie.signals.demo_data import DEMO_TOTP_SECRET
 
     page.goto(f"{url}/signals/2fa/?next=/")
-    for _attempt in range(3):
+    for _attempt in range(8):  # up to 40 s: a code used in this 30 s step waits for the next
         if page.locator("#id_code").count() == 0:
             return
         page.fill("#id_code", pyotp.TOTP(DEMO_TOTP_SECRET).now())

@@ -37,13 +37,16 @@ def test_printed_demo_login_works_and_shows_map(app_server):
                                    "csrfmiddlewaretoken": token}).encode()
     request = urllib.request.Request(f"{server}/login/", data=data,
                                      headers={"Referer": f"{server}/login/"})
-    home = opener.open(request).read().decode()
-    assert "Havenwaard" in home and 'id="map-data"' in home
+    home = opener.open(request).read().decode()  # the director's home: the plans
+    assert "Havenwaard" in home
+    overview = opener.open(f"{server}/?overview=1").read().decode()
+    assert "Havenwaard" in overview and 'id="map-data"' in overview
     assert opener.open(f"{server}/static/leaflet/leaflet.js").status == 200
 
 
-def test_home_map_renders_in_browser(page_as):
+def test_home_map_renders_in_browser(page_as, app_server):
     page = page_as("regisseur")
+    page.goto(f"{app_server.url}/?overview=1")  # the director's home is the plans page
     page.wait_for_selector(".leaflet-interactive")
     assert page.locator(".leaflet-interactive").count() == 6  # the six demo wijken
     assert page.locator("html").get_attribute("lang") == "nl"

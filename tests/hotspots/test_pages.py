@@ -48,7 +48,7 @@ def test_demo_programme_area_page_shows_emerging_classes(login):
 
 
 def test_nav_and_index_for_roles(login):
-    assert "/hotspots/" in login("regisseur").get("/").content.decode()
+    assert "/hotspots/" in login("regisseur").get("/?overview=1").content.decode()
     assert login("agent").get("/hotspots/").status_code == 403
     assert login("analist").get("/hotspots/").status_code == 200
 

@@ -116,7 +116,7 @@ def test_pdf_report_text(plan, login):
         assert goal.statement[:30] in text
     for measure in plan.measures.all():
         assert measure.title.split()[0] in text
-    assert "Traffic light" in text or "Verkeerslicht" in text
+    assert "Traffic light" in text or "Stoplicht" in text
 
 
 def test_xlsx_export(plan, login):

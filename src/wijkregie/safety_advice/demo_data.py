@@ -12,10 +12,10 @@ from django.utils import timezone
 from wijkregie.areas.models import Area, AreaLevel
 from wijkregie.core.models import User
 from wijkregie.core.roles import SAFETY_ADVISER
-from wijkregie.demo.loader import DemoContext, demo_step
+from wijkregie.demo.loader import DemoContext, demo_cleanup, demo_step
 from wijkregie.hotspots.models import NamedLocation
 from wijkregie.safety_advice import services
-from wijkregie.safety_advice.models import MandatoryRule, ScanTemplate
+from wijkregie.safety_advice.models import AdviceRequest, MandatoryRule, ScanTemplate
 from wijkregie.safety_advice.templates import items
 
 
@@ -48,6 +48,14 @@ def _scores(definition, rng) -> dict:
             choices = values[item["scale"]]
             out[item["key"]] = {"value": choices[int(rng.integers(0, len(choices)))]}
     return out
+
+
+@demo_cleanup
+def remove_advice_demo() -> None:
+    """Advices first: their authors and sign-offs protect the demo users."""
+    AdviceRequest.objects.filter(municipality__is_demo=True).delete()
+    # The second advisers this step made for the four-eyes sign-off.
+    User.objects.filter(username__startswith="adviseur-", municipality__is_demo=True).delete()
 
 
 @demo_step(order=90)
