@@ -113,16 +113,24 @@ def test_goal_status_hook_adds_goals(demo):
     def provider(area):
         return [hooks.GoalStatus(goal=f"Minder inbraken in {area.name}", status="op koers")]
 
+    previous = hooks._provider  # the regie app's, restored afterwards
     hooks.register_goal_status_provider(provider)
     try:
         document = build_document(municipality)
     finally:
-        hooks.register_goal_status_provider(None)
+        hooks.register_goal_status_provider(previous)
     assert schema_errors(document) == []
     assert document["programme_areas"][0]["goals"] == [
         {"goal": f"Minder inbraken in {document['programme_areas'][0]['name']}",
          "status": "op koers"}]
-    assert build_document(municipality)["programme_areas"][0]["goals"] == []
+    # With the regie app's provider back, the goals are the plan's own.
+    from wijkregie.regie.models import Goal
+
+    area_name = document["programme_areas"][0]["name"]
+    published = build_document(municipality)["programme_areas"][0]["goals"]
+    assert {g["goal"] for g in published} == set(Goal.objects.filter(
+        plan__programme_area__name=area_name,
+        plan__programme_area__municipality=municipality).values_list("statement", flat=True))
 
 
 @pytest.mark.django_db

@@ -76,6 +76,7 @@ def test_export_matches_disclosed_figures(demo, login):
 
 def test_goal_status_hook(demo, login):
     pa = demo.programme_areas[0]
+    previous = hooks._provider  # the regie app's, restored afterwards
     hooks.register_goal_status_provider(
         lambda area: [hooks.GoalStatus("Minder inbraken", "op koers")] if area == pa else [])
     try:
@@ -83,7 +84,7 @@ def test_goal_status_hook(demo, login):
             f"/leerkring/areas/{pa.municipality.code}/{pa.slug}/").content.decode()
         assert "Minder inbraken" in text and "op koers" in text
     finally:
-        hooks.register_goal_status_provider(None)
+        hooks.register_goal_status_provider(previous)
     text = login("programma").get(
         f"/leerkring/areas/{pa.municipality.code}/{pa.slug}/").content.decode()
     assert "Minder inbraken" not in text
