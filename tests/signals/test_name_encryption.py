@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection
 
+from tests.signals.test_record_encryption import _bytes, _raw
 from wijkregie.core.models import User
 from wijkregie.signals import crypto
 from wijkregie.signals.models import Attachment, Signal, SubjectGroup
@@ -28,16 +29,6 @@ from wijkregie.signals.services import (
 pytestmark = pytest.mark.django_db
 GROUP = "GEHEIMEGROEP Gezin Jansen Kerkplein"
 FILE_NAME = "GEHEIMBESTAND_verwijsbrief_Jansen.pdf"
-
-
-def _raw(sql: str, pk: int) -> tuple:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
-        return cursor.fetchone()
-
-
-def _bytes(value: object) -> bytes:
-    return bytes(value) if isinstance(value, (bytes, memoryview)) else str(value).encode()
 
 
 @pytest.fixture
