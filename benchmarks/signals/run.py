@@ -9,6 +9,9 @@ for the police of the first demo town, starts gunicorn, and runs wrk against:
 - ``/api/signals/``              scoped by the covenant, one audit event per request
 - ``/bench/scoped-no-audit/``    scoped, no audit (benchmark-only URL)
 - ``/bench/unscoped/``           neither (benchmark-only URL)
+- mixed (``mixed.lua``): per connection four reads of the real endpoint, then one
+  registration ``POST /api/signals/``; and the same with the reads unscoped and
+  unaudited, as the reference for what scoping and audit cost in a read/write mix
 
 Afterwards it checks that exactly one audit event was written per successful scoped
 request and that the hash chain verifies. Prints a Markdown report.
@@ -35,6 +38,14 @@ PG = "postgres://postgres@127.0.0.1:5432"
 VARIANTS = [("scoped + audited (the real endpoint)", "/api/signals/?limit=50"),
             ("scoped, audit off", "/bench/scoped-no-audit/?limit=50"),
             ("scoping and audit off", "/bench/unscoped/?limit=50")]
+# Reads and writes mixed 4:1 (mixed.lua): the real list endpoint, and as the reference
+# the list without scoping and audit; the writes are the real registration in both.
+MIXED = "mixed: "
+MIXED_VARIANTS = [(MIXED + "4 reads (scoped + audited) : 1 registration",
+                   "/api/signals/?limit=50"),
+                  (MIXED + "4 reads (scoping and audit off) : 1 registration",
+                   "/bench/unscoped/?limit=50")]
+MIXED_SCRIPT = Path(__file__).with_name("mixed.lua")
 
 
 def _env(var_dir: str) -> dict[str, str]:
@@ -86,11 +97,19 @@ def _load() -> str:
     return Path("/proc/loadavg").read_text().split()[0]
 
 
-def _wrk(url: str, token: str, duration: int, connections: int, threads: int) -> dict:
-    out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
-         "--timeout", "5s", "-H", f"Authorization: Token {token}", url],
-        check=True, capture_output=True, text=True).stdout
+def _wrk(base: str, path: str, token: str, duration: int, connections: int,
+         threads: int, mixed: bool = False) -> dict:
+    """wrk against one path, or (``mixed``) the read path and registrations 4:1."""
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
+               "--timeout", "5s", "-H", f"Authorization: Token {token}"]
+    env = dict(os.environ)
+    if mixed:
+        command += ["-s", str(MIXED_SCRIPT), base]
+        env |= {"WR_READ_PATH": path, "WR_TOKEN": token}
+    else:
+        command.append(base + path)
+    out = subprocess.run(command, check=True, capture_output=True, text=True,
+                         env=env).stdout
 
     def ms(label: str) -> float:
         match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
@@ -142,25 +161,28 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        for _name, path in VARIANTS:
-            _wrk(base + path, token, 3, args.connections, args.threads)  # warm-up
-        runs: dict[str, list[dict]] = {name: [] for name, _ in VARIANTS}
+        variants = VARIANTS + MIXED_VARIANTS
+        for name, path in variants:  # warm-up
+            _wrk(base, path, token, 3, args.connections, args.threads, name.startswith(MIXED))
+        runs: dict[str, list[dict]] = {name: [] for name, _ in variants}
         for round_no in range(args.rounds):
             # A shared machine's load drifts: rotate the order so no variant always
             # runs in the same slot.
-            shift = round_no % len(VARIANTS)
-            for name, path in VARIANTS[shift:] + VARIANTS[:shift]:
+            shift = round_no % len(variants)
+            for name, path in variants[shift:] + variants[:shift]:
                 time.sleep(2)  # let the previous variant's in-flight requests finish
                 before = _sql("SELECT count(*) FROM core_auditevent")
+                signals_before = _sql("SELECT count(*) FROM signals_signal")
                 cpu_before, load_before = _cpu_seconds(server.pid), _load()
-                result = _wrk(base + path, token, args.duration, args.connections,
-                              args.threads)
+                result = _wrk(base, path, token, args.duration, args.connections,
+                              args.threads, name.startswith(MIXED))
                 time.sleep(2)  # requests still in flight at the end are served and counted
                 result["cpu_ms"] = (_cpu_seconds(server.pid) - cpu_before) * 1000
                 result["audit_events"] = _sql("SELECT count(*) FROM core_auditevent") - before
+                result["written"] = _sql("SELECT count(*) FROM signals_signal") - signals_before
                 result["load"] = f"{load_before}–{_load()}"
                 runs[name].append(result)
-        results = [(name, path, runs[name]) for name, path in VARIANTS]
+        results = [(name, path, runs[name]) for name, path in variants]
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -179,12 +201,13 @@ def _report(args, results, chain: str, seconds: float) -> None:  # type: ignore[
           f"PostgreSQL {pg // 10000}.{pg % 10000}, wrk -t{args.threads} "
           f"-c{args.connections} -d{args.duration}s (after a 3 s warm-up per variant).\n")
     print("| variant | round | requests/s | p50 ms | p90 ms | p99 ms | requests | errors | "
-          "audit events | app CPU ms/request | load avg (1 min) |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+          "audit events | signals written | app CPU ms/request | load avg (1 min) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for name, _path, runs in results:
         for number, r in enumerate(runs, start=1):
             print(f"| {name} | {number} | {r['rps']:.0f} | {r['p50']:.0f} | {r['p90']:.0f} | "
                   f"{r['p99']:.0f} | {r['requests']} | {r['errors']} | {r['audit_events']} | "
+                  f"{r['written']} | "
                   f"{r['cpu_ms'] / r['requests']:.1f} | "
                   f"{r['load']} |")
     print("\nSummary (all rounds): total requests / total time; CPU per request of the app "
