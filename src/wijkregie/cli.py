@@ -17,6 +17,9 @@ OWN_COMMANDS = {
                   "read from the files)",
     "import-figures": "import a municipality's own figures (CSV/XLSX): `import-figures FILE "
                       "--municipality GM0363 [--replace cells|indicator-periods]`",
+    "import-addresses": "import a municipality's address points (BAG CSV) for locating "
+                        "registrations: `import-addresses FILE --municipality GM0363 "
+                        "[--replace]`",
     "import-incidents": "import incidents (CSV: x/y or lon/lat, date or month, type)",
     "hotspots": "hot spot analyses on a file: `hotspots emerging|gistar|kde|forecast FILE`",
     "audit": "audit trail tools: `audit verify` checks the hash chain",

@@ -78,3 +78,48 @@ class ProgrammeArea(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Address(models.Model):
+    """A public address point of the municipality, as the BAG publishes it: the
+    gazetteer a registration is located by ("Kade 4", "9001 AB 4"). Public data about
+    buildings, never about persons; replaced by the next import of the municipality's
+    address file (``wijkregie import-addresses``)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
+                                     related_name="addresses")
+    street = models.CharField(_("street"), max_length=120)
+    # Lower case without accents or punctuation: what a typed street is compared with.
+    street_key = models.CharField(max_length=120)
+    number = models.PositiveIntegerField(_("house number"))
+    letter = models.CharField(_("house letter"), max_length=1, blank=True)
+    addition = models.CharField(_("house number addition"), max_length=4, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=6, blank=True)
+    place = models.CharField(_("place"), max_length=80, blank=True)
+    x_rd = models.FloatField()
+    y_rd = models.FloatField()
+
+    class Meta:
+        ordering = ["street_key", "number", "letter", "addition"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "place", "street_key", "number", "letter", "addition"],
+                name="address_unique_per_place"),
+        ]
+        indexes = [models.Index(fields=["municipality", "street_key", "number"],
+                                name="address_street_number"),
+                   models.Index(fields=["municipality", "postcode", "number"],
+                                name="address_postcode_number")]
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """"Kade 4a-2, 9001 AB Havenwaard" (the Dutch way of writing an address)."""
+        house = f"{self.number}{self.letter}" + (f"-{self.addition}" if self.addition else "")
+        postcode = f"{self.postcode[:4]} {self.postcode[4:]}" if self.postcode else ""
+        tail = " ".join(part for part in (postcode, self.place) if part)
+        return f"{self.street} {house}" + (f", {tail}" if tail else "")

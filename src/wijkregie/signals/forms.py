@@ -34,8 +34,9 @@ class SignalForm(forms.Form):
     reliability = forms.ChoiceField(label=_("Source reliability"), choices=Reliability.choices)
     sensitivity = forms.ChoiceField(label=_("Sensitivity"), choices=Sensitivity.choices)
     place = forms.CharField(
-        label=_("Find a neighbourhood by name or code"), required=False, max_length=200,
-        help_text=_("Searches the neighbourhoods your municipality imported; "
+        label=_("Find an address or neighbourhood"), required=False, max_length=200,
+        help_text=_("An address (Kade 4, or postcode and number: 9001 AB 4) or a "
+                    "neighbourhood's name or code, from what your municipality imported; "
                     "press “Find” to fill in the area and the point."))
     area_code = forms.ChoiceField(label=_("Area"), required=False)
     address = forms.CharField(label=_("Address"), required=False, max_length=200)

@@ -1,10 +1,13 @@
-"""Locating a registration without an external service: the neighbourhoods (buurten) the
-municipality imported are the gazetteer, and a map click arrives in WGS84.
+"""Locating a registration without an external service: the address points (BAG) and
+the neighbourhoods (buurten) the municipality imported are the gazetteer, and a map
+click arrives in WGS84.
 
-The municipality has no address register in Wijkregie (signal addresses are stored
-encrypted and cannot be searched), so a typed place is matched against the names and
-CBS codes of its newest buurten and wijken; the point is the area's representative point
-(always inside it), from which the registration's Locator finds the buurt again.
+A typed place is first read as an address ("Kade 4", "9001 AB 4") and looked up in the
+municipality's imported addresses (``wijkregie import-addresses``; signal addresses are
+stored encrypted and are never searched); the point is the address point. Otherwise it
+is matched against the names and CBS codes of the newest buurten and wijken, and the
+point is the area's representative point (always inside it). The buurt of a point is
+found by the registration's Locator.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from typing import Any
 
 import shapely
 
+from wijkregie.areas.addresses import find_addresses
 from wijkregie.areas.geometry import RD_NEW, WGS84, from_geojson, to_rd, transformer
 from wijkregie.areas.models import Area, AreaLevel
 from wijkregie.core.models import Municipality
+from wijkregie.signals.services import Locator
 
 
 def wgs84_to_rd(lat: float, lon: float) -> tuple[float, float]:
@@ -36,14 +41,22 @@ class Place:
     area: Area
     x_rd: float
     y_rd: float
+    address: str = ""  # the address found, when the place was typed as one
 
 
 def find_place(municipality: Municipality, text: str) -> list[Place]:
-    """The buurten (then wijken) whose code equals or whose name contains `text`:
-    an exact name or code first, at most ten."""
+    """The addresses that `text` names (within a buurt), else the buurten (then wijken)
+    whose code equals or whose name contains `text`: an exact match first, at most ten."""
     needle = text.strip().casefold()
     if not needle:
         return []
+    addresses = find_addresses(municipality, text)
+    if addresses:
+        locator = Locator(municipality)
+        located = [(address, locator.area_at(address.x_rd, address.y_rd))
+                   for address in addresses]
+        return [Place(area=area, x_rd=address.x_rd, y_rd=address.y_rd, address=address.label)
+                for address, area in located if area is not None]
     found: list[Area] = []
     for level in (AreaLevel.BUURT, AreaLevel.WIJK):
         areas = _newest(municipality, level)

@@ -181,6 +181,8 @@ def _locate(request: HttpRequest) -> tuple[QueryDict, list[geocoding.Place]]:
         data["place"] = ""
         data["area_code"] = places[0].area.code
         data["x_rd"], data["y_rd"] = str(places[0].x_rd), str(places[0].y_rd)
+        if places[0].address and not data.get("address"):
+            data["address"] = places[0].address
         data["lat"] = data["lon"] = ""
     return data, places
 
