@@ -13,8 +13,6 @@ from wijkregie.signals import selectors as signal_selectors
 pytestmark = pytest.mark.django_db
 
 
-
-
 def test_partner_worker_sees_its_recent_signals_and_cases(demo, login):
     client = login("agent")
     response = client.get("/")
@@ -30,6 +28,31 @@ def test_partner_worker_sees_its_recent_signals_and_cases(demo, login):
     assert {c.pk for c in partner["cases"]} <= set(
         signal_selectors.cases_for(agent).values_list("pk", flat=True))
     assert "analyst" not in response.context
+
+
+def test_partner_worker_sees_the_open_agreements_its_organisation_owns(demo, login):
+    from wijkregie.regie.models_intervention import Agreement, AgreementStatus
+
+    agent = User.objects.get(username="agent")
+    own = Agreement.objects.filter(owner=agent.organisation).exclude(
+        status=AgreementStatus.DONE)
+    assert own.exists(), "the demo case plan has an open police agreement"
+    response = login("agent").get("/")
+    shown = response.context["partner"]["agreements"]
+    assert {a.pk for a in shown} == set(own.values_list("pk", flat=True))
+    body = response.content.decode()
+    first = shown[0]
+    assert f"/regie/cases/{first.plan.case_id}/plan/" in body
+    # The agreement's text stays on the audited case plan page.
+    assert first.description not in body
+    # Another organisation's agreements and done ones are not listed.
+    others = Agreement.objects.exclude(pk__in=[a.pk for a in shown])
+    assert others.exists()
+    assert all(f">A-{a.pk}<" not in body for a in others)
+    # An organisation that left the covenant's case no longer lists them.
+    for agreement in own:
+        agreement.plan.case.participants.remove(agent.organisation)
+    assert login("agent").get("/").context["partner"]["agreements"] == []
 
 
 def test_analyst_sees_its_jobs_and_analyses(demo, login):

@@ -90,7 +90,22 @@ def _partner_home(request: HttpRequest) -> dict[str, object]:
     signals, total = signal_selectors.list_signals(user, request=request, limit=RECENT,
                                                    via="home")
     cases = list(signal_selectors.cases_for(user).order_by("-pk")[:RECENT])
-    return {"verified": True, "signals": signals, "signals_total": total, "cases": cases}
+    return {"verified": True, "signals": signals, "signals_total": total, "cases": cases,
+            "agreements": _open_agreements(user)}
+
+
+def _open_agreements(user: User) -> list[object]:
+    """Agreements of case plans that the user's organisation owns and has still to do,
+    in cases the user may open; the agreement's text stays on the (audited) case plan."""
+    from wijkregie.regie.models_intervention import Agreement, AgreementStatus
+    from wijkregie.signals import selectors as signal_selectors
+
+    return list(Agreement.objects
+                .filter(owner_id=user.organisation_id,
+                        plan__case__in=signal_selectors.cases_for(user))
+                .exclude(status=AgreementStatus.DONE)
+                .defer("description").select_related("plan")
+                .order_by("due_on", "pk")[:RECENT])
 
 
 def _analyst_home(user: User) -> dict[str, object]:
