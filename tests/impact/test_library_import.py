@@ -52,3 +52,15 @@ def test_import_keeps_a_value_the_municipality_already_has():
 def test_import_into_an_unknown_municipality_is_refused():
     with pytest.raises(CommandError, match="--municipality: GM9899 is not registered"):
         _import("GM9899")
+
+
+def test_library_page_shows_imported_values_to_the_cent_with_their_source(login):
+    client = login("analist")
+    municipality = Municipality.objects.get(code="GM9001")
+    services.import_packaged_library(actor=None, municipality=municipality)
+    key = "minimum_wage_hour_2024_jan"
+    value = load_library()[key]
+    page = client.get("/impact/library/").content.decode()
+    row = page[page.index(f'<th scope="row">{key}</th>'):]
+    row = row[:row.index("</tr>")]
+    assert "13,27" in row and value.citation.url in row, row
