@@ -10,13 +10,15 @@ from wijkregie.impact.templatetags.impact_format import euro, number, pct, ratio
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("nl", ["73,94", "1.235.000", "0,001235", "12,5%", "1,25", "-€ 1.234", "€ 25.846"]),
-    ("en", ["73.94", "1,235,000", "0.001235", "12.5%", "1.25", "-€ 1,234", "€ 25,846"]),
+    ("nl", ["73,94", "1.235.000", "0,001235", "12,5%", "1,25", "-€ 1.234", "€ 25.846",
+            "€ 1.283,83"]),
+    ("en", ["73.94", "1,235,000", "0.001235", "12.5%", "1.25", "-€ 1,234", "€ 25,846",
+            "€ 1,283.83"]),
 ])
 def test_impact_numbers_take_the_interface_language(language, expected):
     with translation.override(language):
         shown = [number(73.9412), number(1234567.0), number(0.00123456), pct(0.125),
-                 ratio(1.2468), euro(-1234.4), euro(25845.6)]
+                 ratio(1.2468), euro(-1234.4), euro(25845.6), euro(1283.83, 2)]
     assert shown == expected
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ from .models import Analysis, AnalysisVersion, UnitValue, UnitValueLibrary
 from .report_text import analysis_to_dict
 from .scenario import Problem, Scenario, ScenarioError
 from .scenario_file import scenario_from_dict
-from .unit_values import Citation, LibraryValue
+from .unit_values import Citation, LibraryValue, load_library
 
 HISTOGRAM_BINS = 30
 
@@ -153,7 +154,8 @@ UNIT_VALUE_FIELDS = ("key", "value", "unit", "price_level", "year", "description
 
 
 @transaction.atomic
-def save_unit_value(*, actor: User, municipality: Municipality, values: Mapping[str, Any],
+def save_unit_value(*, actor: User | None, municipality: Municipality,
+                    values: Mapping[str, Any],
                     unit_value: UnitValue | None = None) -> UnitValue:
     """Create or change a cited unit value of the municipality's library."""
     created = unit_value is None
@@ -200,6 +202,41 @@ def delete_unit_value(*, actor: User, unit_value: UnitValue) -> None:
     audit.record(AuditAction.DELETE, actor=actor, obj=unit_value, purpose="unit-value library",
                  detail={"key": unit_value.key, "library_version": version})
     unit_value.delete()
+
+
+def row_values_of(value: LibraryValue) -> dict[str, Any]:
+    """The :data:`UNIT_VALUE_FIELDS` of a library value (the inverse of ``library_of_row``)."""
+    cite = value.citation
+    return {"key": value.key, "value": value.value, "unit": value.unit,
+            "price_level": value.price_level, "year": value.year,
+            "description": value.description, "source_title": cite.title,
+            "source_publisher": cite.publisher, "source_year": cite.year,
+            "source_locator": cite.locator, "source_url": cite.url}
+
+
+@transaction.atomic
+def import_packaged_library(*, actor: User | None, municipality: Municipality,
+                            library: Mapping[str, LibraryValue] | None = None
+                            ) -> tuple[list[str], list[str]]:
+    """Copy the packaged unit values into the municipality's library.
+
+    A key the municipality already has is left as it is (the municipality may have
+    edited or retired it on purpose); returns ``(added, kept)`` keys. Each addition is
+    saved, versioned and audited like one made on the library page.
+    """
+    packaged = load_library() if library is None else library
+    existing = set(UnitValue.objects.filter(municipality=municipality)
+                   .values_list("key", flat=True))
+    added = [key for key in sorted(packaged) if key not in existing]
+    for key in added:
+        values = row_values_of(packaged[key])
+        try:  # the library page's form checks field lengths; a file is checked here
+            UnitValue(municipality=municipality, **values).full_clean()
+        except ValidationError as exc:
+            raise ScenarioError([Problem(f"{key}.{field}", " ".join(messages))
+                                 for field, messages in exc.message_dict.items()]) from None
+        save_unit_value(actor=actor, municipality=municipality, values=values)
+    return added, sorted(existing & set(packaged))
 
 
 def uses_library_key(doc: Any, key: str) -> bool:

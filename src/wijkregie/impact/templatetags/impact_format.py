@@ -19,11 +19,12 @@ def _localized(value: float, decimals: int) -> str:
 
 
 @register.filter
-def euro(value: float | None) -> str:
+def euro(value: float | None, decimals: int = 0) -> str:
+    """Whole euros by default; ``|euro:2`` for a unit value, whose cents are its source's."""
     if value is None:
         return "n/a"
-    sign = "-" if round(value) < 0 else ""
-    return f"{sign}€ {_localized(abs(value), 0)}"
+    sign = "-" if round(value, decimals) < 0 else ""
+    return f"{sign}€ {_localized(abs(value), decimals)}"
 
 
 @register.filter
