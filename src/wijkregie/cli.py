@@ -27,7 +27,8 @@ OWN_COMMANDS = {
     "retention": "signals retention: `retention purge` (dry run) or `retention purge --apply`",
     "signals": "signals: `signals issue-token --organisation NAME --municipality GM0000`, "
                "`signals rotate-keys`",
-    "mkba": "social cost-benefit analysis: `mkba run SCENARIO [--json]`",
+    "mkba": "social cost-benefit analysis: `mkba run SCENARIO [--json]`, `mkba "
+            "library-import --municipality GM0363` (the packaged unit values)",
     "jobs": "long jobs: `jobs list`, `jobs check` (fail lost jobs), `jobs restart ID`",
     "access-review": "yearly access review of accounts, roles and last use: "
                      "`access-review [--municipality GM0363] [--format csv|table]`",
