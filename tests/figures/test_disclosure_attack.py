@@ -8,7 +8,6 @@ import pytest
 
 from tests.figures import disclosure_attack as attack
 from tests.figures.factories import YEAR, OverlapTown
-from wijkregie.areas.models import AreaLevel
 from wijkregie.core.models import User
 from wijkregie.figures import disclosure, pipeline
 from wijkregie.figures.models import Aggregation, Indicator, Observation, Theme
@@ -90,22 +89,14 @@ def test_demo_figures_withstand_the_attack(demo, login, username, index):
     attack.assert_profiles_hand_out_only(client, municipality, YEAR, seen)
 
 
-def _tied_town() -> OverlapTown:
-    """W1 = b0 + b1 + b2 = 0 + 6 + 10, W2 = b3 + b4 + b5 = 4 + 6 + 6, programme areas
-    P0 = {b4}, P1 = {b1, b4}, P2 = {b1, b5}: P1 - P2 ties b4 = b5, so b3 = W2 - 2 · b4
-    is even when W2, P1 and P2 are shown (ADR 0011)."""
+def _tied() -> list[attack.Finding]:
     town = OverlapTown()
-    town.buurten.append(town._area("BU09980102", AreaLevel.BUURT, town.wijken[1], 6))
-    count = _indicator("meldingen", disclosure={"small_count_threshold": 5})
-    town.deliver(count, [0, 6, 10, 4, 6, 6])
-    town.programme_area("P0", [4])
-    town.programme_area("P1", [1, 4])
-    town.programme_area("P2", [1, 5])
-    return town
+    town.tie_two_buurten()
+    return town.findings()
 
 
 def test_counts_tied_by_overlapping_programme_areas_keep_their_whole_number_band():
-    assert _describe(_tied_town().findings()) == []
+    assert _describe(_tied()) == []
 
 
 def test_the_attack_solves_counts_over_whole_numbers(monkeypatch):
@@ -113,7 +104,7 @@ def test_the_attack_solves_counts_over_whole_numbers(monkeypatch):
     # the pipeline publishes what the LP relaxation allows; the attack's integer
     # programme finds that b3's "< 5" is 2 or 4.
     monkeypatch.setattr(disclosure, "_integral", lambda x: True)
-    assert _describe(_tied_town().findings()) == [("meldingen", "< 5", 2, 4, 4.0)]
+    assert _describe(_tied()) == [("meldingen", "< 5", 2, 4, 4.0)]
 
 
 def test_the_attack_solves_a_rate_with_its_count(monkeypatch):
@@ -122,14 +113,5 @@ def test_the_attack_solves_a_rate_with_its_count(monkeypatch):
     # b1 "< 5"), so the rate in [700, 775]; solved as one system the attack finds it.
     monkeypatch.setattr(pipeline._LinkedKnowledge, "terms", lambda *args: None)
     town = OverlapTown()
-    people = _indicator("inwoners")
-    inhabitants = [40, 1200, 19000, 800, 700]
-    town.deliver(people, inhabitants)
-    count = _indicator("overlast", disclosure={"small_count_threshold": 5})
-    counts = [30, 2, 45, 20, 15]
-    town.deliver(count, counts)
-    rate = _indicator("overlast_rate", Aggregation.RATE_PER_1000, denominator=people,
-                      numerator=count, unit="per 1.000 inwoners",
-                      disclosure={"decimals": 1, "min_denominator": 50})
-    town.deliver(rate, [1000 * n / d for n, d in zip(counts, inhabitants, strict=True)])
+    town.business_park()
     assert ("overlast_rate", "x", 700.0, 775.0, 750.0) in _describe(town.findings())

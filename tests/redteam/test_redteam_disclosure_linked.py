@@ -43,16 +43,7 @@ def test_redteam_disclosure_rate_hidden_for_few_inhabitants_is_narrowed_by_its_c
     alone allows up to (77 + 1.01 - 44.95) · 1000 / 40 ≈ 827, so it hid nothing more.
     Now the count carries the rate's interval [27, 33] and one more count is hidden."""
     town = OverlapTown()
-    people = _indicator("inwoners")
-    inhabitants = [40, 1200, 19000, 800, 700]
-    town.deliver(people, inhabitants)
-    count = _indicator("overlast", disclosure={"small_count_threshold": 5})
-    counts = [30, 2, 45, 20, 15]
-    town.deliver(count, counts)
-    rate = _indicator("overlast_rate", Aggregation.RATE_PER_1000, denominator=people,
-                      numerator=count, unit="per 1.000 inwoners",
-                      disclosure={"decimals": 1, "min_denominator": 50})
-    town.deliver(rate, [1000 * n / d for n, d in zip(counts, inhabitants, strict=True)])
+    _people, _count, rate = town.business_park()
     refresh_municipality(town.municipality)
 
     b0 = town.buurten[0]

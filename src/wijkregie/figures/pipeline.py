@@ -594,9 +594,8 @@ class _LinkedKnowledge:
         """Per grid row, in ``column``'s own units: bounds a reader has from the linked
         figure (``low``/``high``, ±inf where none; ``hidden_low``/``hidden_high`` what
         stays of them once this figure is hidden as well: what the linked figure's hidden
-        display says) and
-        protection needs it brings (``need_low``/``need_high``, NaN where none); None
-        when ``column`` is unlinked."""
+        display says) and the protection needs it brings (``need_low``/``need_high``, NaN
+        where none); None when ``column`` is unlinked."""
         rows = len(grid.places)
         found = {key: np.full(rows, fill) for key, fill in (
             ("low", -np.inf), ("high", np.inf), ("hidden_low", -np.inf),
