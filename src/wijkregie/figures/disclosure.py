@@ -619,6 +619,8 @@ class _Auditor:
         cost = np.zeros(len(cell_set))
         cost[np.searchsorted(cell_set, cell)] = -sense
         solver.changeColsCost(len(cell_set), np.arange(len(cell_set), dtype=np.int32), cost)
+        # HiGHS measures its time limit from the instance's first run, not this one.
+        solver.setOptionValue("time_limit", solver.getRunTime() + MILP_SECONDS)
         solver.run()
         solution = solver.getSolution()
         if solution.value_valid:
@@ -646,7 +648,6 @@ class _Auditor:
         if integer:
             lp.integrality_ = [highspy.HighsVarType.kInteger] * len(component.cells)
             solver.setOptionValue("mip_rel_gap", 0.0)  # the exact optimum, not within 0.01 %
-            solver.setOptionValue("time_limit", MILP_SECONDS)
             solver.passModel(lp)
             return solver
         solver.setOptionValue("presolve", "off")  # small models, solved many times
