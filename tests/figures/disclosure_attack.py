@@ -8,10 +8,14 @@ gemeente and each programme area) — a reader sets up, per indicator and period
 linear system ``total = Σ parts`` over all those relations at once, with every shown
 figure known within its rounding and every hidden one within its display (``< 5``:
 1..4, ``x``: 0..∞, ``> 90 %``: 90..100). Means, shares and rates enter as value ×
-denominator where the denominator is shown; a shown rate and denominator bound the
-count it is computed from (and the other way round). The tightest interval of each
-hidden figure is then one LP per side (scipy's HiGHS), rounded inward to whole numbers
-for counts.
+denominator where the denominator is shown. A rate, share or mean with a declared count
+is solved in one system with that count: where its denominator is shown, rate ×
+denominator = k × count is one more equation (ADR 0011), so each column's relations and
+displays narrow the other. The tightest interval of each hidden figure is one
+optimisation per side (scipy's HiGHS): over the whole numbers for counts
+(``scipy.optimize.milp``; a reader may assume a count is whole, and with overlapping
+programme areas that can halve a band the LP relaxation leaves open), over the reals
+for the rest.
 
 The harness knows nothing of how the pipeline chooses what to hide; it only reads.
 """
@@ -25,7 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from wijkregie.areas.models import Area, AreaLevel, ProgrammeArea
 from wijkregie.core.models import Municipality, User
@@ -192,23 +196,22 @@ def attack(municipality: Municipality, seen: dict[Indicator, dict[Place, Seen]],
     by_pk = {indicator.pk: indicator for indicator in seen}
     systems = {indicator: _system(indicator, seen[indicator], seen, by_pk)
                for indicator in seen if indicator.aggregation != Aggregation.NONE}
-    # Linked figures: a shown rate and denominator bound the count, and the other way.
-    for indicator in list(systems):
-        count = by_pk.get(indicator.numerator_id)
-        if count is None or count not in systems:
-            continue
-        rate_cells, count_cells = systems[indicator], systems[count]
-        factor = _scale(indicator)  # rate cell (r·d) = factor · count
-        for place in set(rate_cells) & set(count_cells):
-            (r_low, r_high, _), (n_low, n_high, _) = rate_cells[place], count_cells[place]
-            low, high = max(n_low, r_low / factor), min(n_high, r_high / factor)
-            count_cells[place] = (low, high, count_cells[place][2])
-            rate_cells[place] = (low * factor, high * factor, rate_cells[place][2])
     found = []
-    for indicator, cells in systems.items():
-        found += _intervals(indicator, seen[indicator], cells,
-                            structure + _month_relations(indicator, cells, structure))
+    for group in _linked_groups(systems, by_pk):
+        found += _intervals(group, seen, systems, structure)
     return found
+
+
+def _linked_groups(systems: dict[Indicator, dict], by_pk: dict[int, Indicator]
+                   ) -> list[list[Indicator]]:
+    """Indicators to solve together: each count with the rates, shares and means that
+    declare it as their numerator; every other indicator alone."""
+    members: dict[Indicator, list[Indicator]] = {indicator: [indicator] for indicator in systems}
+    for indicator in systems:
+        count = by_pk.get(indicator.numerator_id)
+        if count in members and indicator in members and count is not indicator:
+            members[count] += members.pop(indicator)
+    return list(members.values())
 
 
 def _month_relations(indicator: Indicator, cells: dict[Place, tuple[float, float, float]],
@@ -247,50 +250,72 @@ def _system(indicator: Indicator, figures: dict[Place, Seen],
     return cells
 
 
-def _intervals(indicator: Indicator, figures: dict[Place, Seen],
-               cells: dict[Place, tuple[float, float, float]],
+def _intervals(group: list[Indicator], seen: dict[Indicator, dict[Place, Seen]],
+               systems: dict[Indicator, dict[Place, tuple[float, float, float]]],
                structure: list[tuple[Place, list[Place]]]) -> list[Interval]:
-    usable = [(t, parts) for t, parts in structure
-              if t in cells and all(p in cells for p in parts)]
-    hidden = [p for p in cells if figures[p].status in _HIDDEN]
+    """The intervals of the hidden figures of one group of linked indicators, solved as
+    one system: the relations of each, and rate cell (r · d) = k · count per place."""
+    variables = [(indicator, place) for indicator in group for place in sorted(systems[indicator])]
+    hidden = [(indicator, place) for indicator, place in variables
+              if seen[indicator][place].status in _HIDDEN]
     if not hidden:
         return []
-    places = sorted(cells)
-    index = {p: i for i, p in enumerate(places)}
-    matrix = np.zeros((len(usable), len(places)))
-    for row, (total, parts) in enumerate(usable):
-        matrix[row, index[total]] = 1.0
-        for part in parts:
-            matrix[row, index[part]] -= 1.0
-    bounds = [(cells[p][0], cells[p][1] if math.isfinite(cells[p][1]) else None)
-              for p in places]
-    integer = _is_count(indicator)
+    index = {variable: i for i, variable in enumerate(variables)}
+    rows: list[dict[int, float]] = []
+    for indicator in group:
+        cells = systems[indicator]
+        for total, parts in structure + _month_relations(indicator, cells, structure):
+            if total in cells and all(p in cells for p in parts):
+                row = {index[(indicator, total)]: 1.0}
+                for part in parts:
+                    row[index[(indicator, part)]] = row.get(index[(indicator, part)], 0) - 1.0
+                rows.append(row)
+    for rate in group[1:]:
+        for place in set(systems[rate]) & set(systems[group[0]]):
+            rows.append({index[(rate, place)]: 1.0,
+                         index[(group[0], place)]: -_scale(rate)})
+    low = np.array([systems[i][p][0] for i, p in variables])
+    high = np.array([systems[i][p][1] for i, p in variables])
+    whole = np.array([_is_count(i) for i, _ in variables], dtype=float)
+    matrix = np.zeros((len(rows), len(variables)))
+    for row, entries in enumerate(rows):
+        for column, value in entries.items():
+            matrix[row, column] = value
     found = []
-    for place in hidden:
-        weight = cells[place][2]
-        ends = []
-        for sense in (1.0, -1.0):
-            cost = np.zeros(len(places))
-            cost[index[place]] = sense
-            if len(usable):
-                result = linprog(cost, A_eq=matrix, b_eq=np.zeros(len(usable)),
-                                 bounds=bounds, method="highs")
-            else:
-                result = None
-            if result is None or result.status == 3:
-                ends.append(bounds[index[place]][0 if sense > 0 else 1])
-                continue
-            assert result.status == 0, (indicator.key, place, result.message)
-            ends.append(float(result.x[index[place]]))
-        low, high = ends
-        high = math.inf if high is None else high
+    for indicator, place in hidden:
+        ends = [_optimum(matrix, low, high, whole, index[(indicator, place)], sense)
+                for sense in (1.0, -1.0)]
+        weight = systems[indicator][place][2]
+        low_end, high_end = ends
         if weight:
-            low, high = low / weight, high / weight
-        if integer:
-            low, high = math.ceil(low - 1e-6), (math.floor(high + 1e-6)
-                                                if math.isfinite(high) else high)
-        found.append(Interval(indicator, place, figures[place].text, low, high))
+            low_end, high_end = low_end / weight, high_end / weight
+        if _is_count(indicator):
+            low_end = math.ceil(low_end - 1e-6)
+            high_end = math.floor(high_end + 1e-6) if math.isfinite(high_end) else high_end
+        found.append(Interval(indicator, place, seen[indicator][place].text, low_end, high_end))
     return found
+
+
+def _optimum(matrix: np.ndarray, low: np.ndarray, high: np.ndarray, whole: np.ndarray,
+             cell: int, sense: float) -> float:
+    """The least (``sense`` 1) or greatest (-1) value of ``cell`` over the system: the LP
+    first (it tells an unbounded side, which HiGHS's MIP cannot tell from infeasible),
+    then, where the LP's optimum is fractional, over whole numbers."""
+    if not len(matrix):
+        return low[cell] if sense > 0 else high[cell]
+    cost = np.zeros(len(low))
+    cost[cell] = sense
+    constraints = LinearConstraint(matrix, 0.0, 0.0)
+    result = milp(cost, constraints=constraints, bounds=Bounds(low, high))
+    if result.status == 3:
+        return -math.inf if sense > 0 else math.inf
+    assert result.status == 0, result.message
+    fractional = np.abs(result.x - np.round(result.x)) > 1e-7 * np.maximum(1, np.abs(result.x))
+    if whole.any() and (fractional & (whole > 0)).any():
+        result = milp(cost, constraints=constraints, bounds=Bounds(low, high),
+                      integrality=whole, options={"mip_rel_gap": 0.0})
+        assert result.status == 0, result.message
+    return float(result.x[cell])
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,40 @@ class OverlapTown:
             Observation(indicator=indicator, area=buurt, year=YEAR, value=value)
             for buurt, value in zip(self.buurten, values, strict=True)])
 
+    def tie_two_buurten(self) -> Indicator:
+        """A sixth buurt b5 in W2 and a count W1 = b0 + b1 + b2 = 0 + 6 + 10,
+        W2 = b3 + b4 + b5 = 4 + 6 + 6, with programme areas P0 = {b4}, P1 = {b1, b4} and
+        P2 = {b1, b5}: P1 - P2 ties b4 = b5, so b3 = W2 - 2 · b4 is even while W2, P1 and
+        P2 are shown (ADR 0011). Not refreshed."""
+        self.buurten.append(self._area("BU09980102", AreaLevel.BUURT, self.wijken[1], 6))
+        count = Indicator.objects.create(key="meldingen", name_nl="meldingen",
+                                         theme=Theme.VEILIGHEID, aggregation=Aggregation.SUM,
+                                         disclosure={"small_count_threshold": 5})
+        self.deliver(count, [0, 6, 10, 4, 6, 6])
+        for name, buurten in (("P0", [4]), ("P1", [1, 4]), ("P2", [1, 5])):
+            self.programme_area(name, buurten)
+        return count
+
+    def business_park(self) -> tuple[Indicator, Indicator, Indicator]:
+        """Inhabitants, nuisance reports (``< 5`` below 5) and their rate per 1,000 (hidden
+        below 50 inhabitants) declaring the reports as numerator; buurt b0 is a business
+        park: 40 inhabitants, 30 reports, a rate of 750 (ADR 0011). Not refreshed."""
+        people = Indicator.objects.create(key="inwoners", name_nl="inwoners",
+                                          theme=Theme.VEILIGHEID, aggregation=Aggregation.SUM)
+        inhabitants = [40, 1200, 19000, 800, 700]
+        self.deliver(people, inhabitants)
+        count = Indicator.objects.create(key="overlast", name_nl="overlast",
+                                         theme=Theme.VEILIGHEID, aggregation=Aggregation.SUM,
+                                         disclosure={"small_count_threshold": 5})
+        counts = [30, 2, 45, 20, 15]
+        self.deliver(count, counts)
+        rate = Indicator.objects.create(
+            key="overlast_rate", name_nl="overlast_rate", theme=Theme.VEILIGHEID,
+            aggregation=Aggregation.RATE_PER_1000, denominator=people, numerator=count,
+            unit="per 1.000 inwoners", disclosure={"decimals": 1, "min_denominator": 50})
+        self.deliver(rate, [1000 * n / d for n, d in zip(counts, inhabitants, strict=True)])
+        return people, count, rate
+
     def findings(self, *, refresh: bool = True) -> list:
         """What the disclosure attack finds (tests/figures/disclosure_attack.py), after
         the refresh an import would run."""

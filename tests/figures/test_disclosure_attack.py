@@ -9,6 +9,7 @@ import pytest
 from tests.figures import disclosure_attack as attack
 from tests.figures.factories import YEAR, OverlapTown
 from wijkregie.core.models import User
+from wijkregie.figures import disclosure, pipeline
 from wijkregie.figures.models import Aggregation, Indicator, Observation, Theme
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +87,31 @@ def test_demo_figures_withstand_the_attack(demo, login, username, index):
         client, municipality, YEAR, seen,
         ["woninginbraak", "woninginbraak_rate", "eenzaam_pct", "inwoners"])
     attack.assert_profiles_hand_out_only(client, municipality, YEAR, seen)
+
+
+def _tied() -> list[attack.Finding]:
+    town = OverlapTown()
+    town.tie_two_buurten()
+    return town.findings()
+
+
+def test_counts_tied_by_overlapping_programme_areas_keep_their_whole_number_band():
+    assert _describe(_tied()) == []
+
+
+def test_the_attack_solves_counts_over_whole_numbers(monkeypatch):
+    # With the audit's whole-number step switched off (every LP optimum taken as if whole)
+    # the pipeline publishes what the LP relaxation allows; the attack's integer
+    # programme finds that b3's "< 5" is 2 or 4.
+    monkeypatch.setattr(disclosure, "_integral", lambda x: True)
+    assert _describe(_tied()) == [("meldingen", "< 5", 2, 4, 4.0)]
+
+
+def test_the_attack_solves_a_rate_with_its_count(monkeypatch):
+    # Buurt b0: 40 inhabitants, 30 reports, rate 750 hidden for too few inhabitants. With
+    # the count and rate columns audited apart, b0's count stays in [28, 31] (77 - 45 - b1,
+    # b1 "< 5"), so the rate in [700, 775]; solved as one system the attack finds it.
+    monkeypatch.setattr(pipeline._LinkedKnowledge, "terms", lambda *args: None)
+    town = OverlapTown()
+    town.business_park()
+    assert ("overlast_rate", "x", 700.0, 775.0, 750.0) in _describe(town.findings())

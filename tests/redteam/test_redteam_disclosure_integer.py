@@ -1,12 +1,13 @@
 """Red team (disclosure): counts are whole numbers, the audit's LP is not.
 
-ADR 0010 audits with the LP relaxation and rounds the LP's bounds inward, on the ground
+ADR 0010 audited with the LP relaxation and rounded the LP's bounds inward, on the ground
 that "for these network-like systems the two rarely differ". Programme areas that
 overlap each other and the wijken are not network-like: their relations can tie hidden
 counts by a factor 2, and then the whole numbers a reader may assume leave a hidden
 count only every other value of its band. A reader with an integer programme (here
-``scipy.optimize.milp``) derives a narrower interval than the LP the pipeline and the
-harness solve.
+``scipy.optimize.milp``) derived a narrower interval than the LP the pipeline and the
+harness solved. Fixed by ADR 0011: the audit and the harness solve over whole numbers
+where an LP optimum is fractional.
 """
 
 from __future__ import annotations
@@ -17,18 +18,10 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from tests.figures import disclosure_attack as attack
 from tests.figures.factories import YEAR, OverlapTown
-from wijkregie.areas.models import AreaLevel
 from wijkregie.figures import disclosure
-from wijkregie.figures.models import Aggregation, Indicator, Theme
+from wijkregie.figures.models import Indicator
 
-pytestmark = [
-    pytest.mark.django_db,
-    # A known break, found by the red team and not fixed yet: strict, so that the fix
-    # turns this red until the mark is removed.
-    pytest.mark.xfail(strict=True, raises=AssertionError,
-                      reason=("open (issue 11): the audit solves the LP without whole-number "
-                              "constraints; overlapping programme areas can halve a hidden band")),
-]
+pytestmark = pytest.mark.django_db
 LARGE = 1e6  # "x": any count up to this
 
 
@@ -71,23 +64,17 @@ def _integer_intervals(town: OverlapTown, indicator: Indicator
 
 
 def test_redteam_disclosure_whole_numbers_halve_a_hidden_band():
-    """BREAK (narrower, not pinned). W1 = b0 + b1 + b2 = 0 + 6 + 10, W2 = b3 + b4 + b5 =
+    """Was a BREAK (narrower, not pinned). W1 = b0 + b1 + b2 = 0 + 6 + 10, W2 = b3 + b4 + b5 =
     4 + 6 + 6; programme areas P0 = {b4}, P1 = {b1, b4}, P2 = {b1, b5}.
 
     Shown: b0 0, W1 16, W2 16, gemeente 32, P1 12, P2 12; hidden: b3 "< 5", b1, b2, b4,
-    b5 and P0 "x". The harness (LP) finds b3 in [1, 4] and passes. But P1 - P2 gives
-    b4 = b5, so b3 = 16 - 2 · b4 is even: b3 is 2 or 4 — the interval [2, 4] does not
-    contain the band [1, 4] the ADR's protection interval requires for a "< 5"."""
+    b5 and P0 "x". The LP found b3 in [1, 4]. But P1 - P2 gives b4 = b5, so
+    b3 = 16 - 2 · b4 is even: b3 is 2 or 4 — the interval [2, 4] does not contain the band
+    [1, 4] the ADR's protection interval requires for a "< 5". Now one more total is
+    hidden and b3 keeps its band over whole numbers."""
     town = OverlapTown()
-    town.buurten.append(town._area("BU09980102", AreaLevel.BUURT, town.wijken[1], 6))
-    count = Indicator.objects.create(key="meldingen", name_nl="meldingen",
-                                     theme=Theme.VEILIGHEID, aggregation=Aggregation.SUM,
-                                     disclosure={"small_count_threshold": 5})
-    town.deliver(count, [0, 6, 10, 4, 6, 6])
-    town.programme_area("P0", [4])
-    town.programme_area("P1", [1, 4])
-    town.programme_area("P2", [1, 5])
-    assert town.findings() == []  # the LP harness passes
+    count = town.tie_two_buurten()
+    assert town.findings() == []  # the harness (whole numbers since ADR 0011) agrees
 
     b3 = ("A", town.buurten[3].pk)
     intervals = _integer_intervals(town, count)

@@ -408,6 +408,12 @@ class _Component:
 
 
 _HIGHS_STARTED = False
+#: Time limit of one whole-number check (ADR 0011); past it the best solution found counts.
+MILP_SECONDS = 10.0
+
+
+def _integral(x: np.ndarray) -> bool:
+    return bool(np.all(np.abs(x - np.round(x)) <= 1e-7 * np.maximum(1.0, np.abs(x))))
 
 
 def _new_highs() -> Any:
@@ -498,6 +504,7 @@ class _Auditor:
         self.labels: np.ndarray | None = None
         self.components: dict[int, _Component] = {}
         self.solvers: dict[int, Any] = {}
+        self.integer_solvers: dict[int, Any] = {}
         self.seeded: set[int] = set()
 
     # components of the cells a reader does not know exactly, joined by relations
@@ -508,6 +515,7 @@ class _Auditor:
             self.labels = self._labels(free)
             self.components = {}
             self.solvers = {}
+            self.integer_solvers = {}
         n_rows = self.by_row.shape[0]
         label = int(self.labels[n_rows + cell])
         if label not in self.components:
@@ -585,14 +593,43 @@ class _Auditor:
                 f"disclosure audit: LP failed ({solver.modelStatusToString(status)})")
         solution = solver.getSolution()
         x = np.array(solution.col_value)
-        self.seen_low[cell_set] = np.minimum(self.seen_low[cell_set], x)
-        self.seen_high[cell_set] = np.maximum(self.seen_high[cell_set], x)
+        if not self.system.integer or _integral(x):
+            # For counts only a whole-number solution is a witness: a reader may assume
+            # whole numbers, so a fractional vertex is a value no count can take.
+            self._witness(cell_set, x)
         return x, _Solution(np.array(solution.row_dual), np.array(solution.col_dual))
 
-    def _solver(self, component: _Component) -> Any:
+    def _witness(self, cells: np.ndarray, x: np.ndarray) -> None:
+        self.seen_low[cells] = np.minimum(self.seen_low[cells], x)
+        self.seen_high[cells] = np.maximum(self.seen_high[cells], x)
+
+    def _solve_integer(self, cell: int, component: _Component, sense: float) -> None:
+        """Optimise ``cell`` over the whole numbers of its component (ADR 0011) and keep
+        the best whole-number solution found as a witness.
+
+        Called only where the LP's optimum is fractional: there the LP bound may be one
+        that no whole-number figures reach (relations that tie counts by a factor 2), so
+        the reader's exact bound is the integer programme's. The incumbent is a feasible
+        whole-number point whatever the solver's status, so a time limit errs on the side
+        of hiding more, never of trusting a bound the reader could beat."""
+        solver = self.integer_solvers.get(component.label)
+        if solver is None:
+            solver = self.integer_solvers[component.label] = self._solver(component, True)
+        cell_set = component.cells
+        cost = np.zeros(len(cell_set))
+        cost[np.searchsorted(cell_set, cell)] = -sense
+        solver.changeColsCost(len(cell_set), np.arange(len(cell_set), dtype=np.int32), cost)
+        # HiGHS measures its time limit from the instance's first run, not this one.
+        solver.setOptionValue("time_limit", solver.getRunTime() + MILP_SECONDS)
+        solver.run()
+        solution = solver.getSolution()
+        if solution.value_valid:
+            self._witness(cell_set, np.round(np.array(solution.col_value)))
+
+    def _solver(self, component: _Component, integer: bool = False) -> Any:
         import highspy
 
-        if component.label in self.solvers:
+        if not integer and component.label in self.solvers:
             return self.solvers[component.label]
         system = self.system
         lp = highspy.HighsLp()
@@ -608,6 +645,11 @@ class _Auditor:
         lp.a_matrix_.value_ = component.values
         solver = _new_highs()
         solver.setOptionValue("output_flag", False)
+        if integer:
+            lp.integrality_ = [highspy.HighsVarType.kInteger] * len(component.cells)
+            solver.setOptionValue("mip_rel_gap", 0.0)  # the exact optimum, not within 0.01 %
+            solver.passModel(lp)
+            return solver
         solver.setOptionValue("presolve", "off")  # small models, solved many times
         solver.passModel(lp)
         self.solvers[component.label] = solver
@@ -632,9 +674,14 @@ class _Auditor:
                     math.floor(high + tolerance) if math.isfinite(high) else math.inf)
         return low - tolerance, high + tolerance
 
-    def _met(self, cell: int) -> tuple[bool, bool, bool]:
+    def _met(self, cell: int, reached: float | None = None) -> tuple[bool, bool, bool]:
+        """Whether the witnesses (and ``reached``, one more value) meet the cell's needs:
+        low side, high side, width."""
         system = self.system
-        low, high = self._rounded(self.seen_low[cell], self.seen_high[cell], cell)
+        seen_low, seen_high = self.seen_low[cell], self.seen_high[cell]
+        if reached is not None:
+            seen_low, seen_high = min(seen_low, reached), max(seen_high, reached)
+        low, high = self._rounded(seen_low, seen_high, cell)
         need_low, need_high = system.need_low[cell], system.need_high[cell]
         low_met = math.isnan(need_low) or low <= need_low
         high_met = math.isnan(need_high) or high >= need_high
@@ -662,8 +709,16 @@ class _Auditor:
                 self.seen_high[cell] = math.inf  # unbounded above
                 continue
             last = result
+            fractional = self.system.integer and not _integral(x)
+            if fractional:
+                lp_met = self._met(cell, x[np.searchsorted(component.cells, cell)])
+                self._solve_integer(cell, component, side)
             low_met, high_met, _wide = self._met(cell)
             if not (low_met if side < 0 else high_met):
+                if fractional and (lp_met[0] if side < 0 else lp_met[1]):
+                    # The LP bound is fine, only whole numbers narrow the cell: its LP
+                    # certificate names the cell's own bound, not what ties it.
+                    return self._integer_certificate(cell, component, x, result)
                 return self._certificate(cell, component, result)
         if all(self._met(cell)):
             return None
@@ -688,6 +743,20 @@ class _Auditor:
             shown = [c for c in self.by_row[related].nonzero()[1].tolist()
                      if not system.hidden[c] and not system.locked[c]]
         return _Failure(cell, sorted(set(shown)), sorted(set(bounded)))
+
+    def _integer_certificate(self, cell: int, component: _Component, x: np.ndarray,
+                             result: _Solution) -> _Failure:
+        """What ties a cell that only whole numbers narrow: the shown figures in the
+        relations of the cells the LP left fractional (hiding one of them breaks the tie,
+        as a programme area's total breaks "b₄ = b₅" in ADR 0011's example)."""
+        system = self.system
+        fractional = component.cells[np.abs(x - np.round(x)) > 1e-7 * np.maximum(1.0, np.abs(x))]
+        rows = self.by_row[:, fractional.tolist()].nonzero()[0]
+        shown = sorted({c for c in self.by_row[np.unique(rows)].nonzero()[1].tolist()
+                        if not system.hidden[c] and not system.locked[c]})
+        if shown:
+            return _Failure(cell, shown, [])
+        return self._certificate(cell, component, result)
 
     def complement(self, failure: _Failure) -> int | None:
         system = self.system

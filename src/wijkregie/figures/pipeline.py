@@ -416,13 +416,14 @@ def _disclose(grid: FigureGrid, indicators: dict[int, Indicator], hierarchy: Hie
     primary = _hidden(grid)  # the sensitive figures: hidden by a primary rule
     known = _known_before(grid, published or {}, column_of)
     links = _links(grid, indicators, column_of)
+    linked = _LinkedKnowledge(links, indicators, rules, primary)
     pending = set(np.nonzero(primary.any(axis=0))[0].tolist())
     while pending:
         for group in _audit_groups(grid, indicators, pending, column_of):
             indicator = indicators[grid.columns[group[0]][0]]
             _secondary(grid, group, weights_of, indicator, rules[indicator.pk], relations,
-                       primary, known)
-        pending = _hide_linked(grid, links)
+                       primary, known, linked)
+        pending = _hide_linked(grid, links, primary)
 
 
 # A rate or share without a declared count implies one (rate × denominator / base); it is
@@ -538,12 +539,17 @@ def _links(grid: FigureGrid, indicators: dict[int, Indicator],
     return links
 
 
-def _hide_linked(grid: FigureGrid, links: list[tuple[int, int, int]]) -> set[int]:
+def _hide_linked(grid: FigureGrid, links: list[tuple[int, int, int]],
+                 primary: np.ndarray) -> set[int]:
     """Hide what would give a hidden linked figure away; returns the columns changed.
 
     With r = k · n / d (rate per 1,000, share, mean) any two shown figures give the
     third: the rate is hidden where its numerator or its denominator is hidden, and the
-    numerator where the rate is hidden while the denominator is shown."""
+    numerator where the rate is hidden while the denominator is shown. Where both the rate
+    (by a primary rule) and the denominator are hidden, the numerator is hidden too: r is
+    then known only through n and the interval of d, a non-linear tie the audit does not
+    model; with n hidden, the count's audit carries the rate's protection interval
+    (:class:`_LinkedKnowledge`) and that covers the rate whatever is known of d (ADR 0011)."""
     changed: set[int] = set()
     for numerator, derived, denominator in links:
         hidden_n, hidden_r = _hidden(grid, [numerator])[:, 0], _hidden(grid, [derived])[:, 0]
@@ -556,12 +562,100 @@ def _hide_linked(grid: FigureGrid, links: list[tuple[int, int, int]]) -> set[int
         ours = np.array([kind != "R" for kind, _ in grid.places], dtype=bool)
         present_r &= ours
         present_n &= ours
+        sensitive_r = hidden_r & primary[:, derived]
         for column, rows in ((derived, present_r & ~hidden_r & (hidden_n | hidden_d)),
-                             (numerator, present_n & ~hidden_n & hidden_r & shown_d)):
+                             (numerator, present_n & ~hidden_n & hidden_r
+                              & (shown_d | (hidden_d & sensitive_r)))):
             if rows.any():
                 _suppress(grid, np.nonzero(rows)[0], column)
                 changed.add(column)
     return changed
+
+
+@dataclass(frozen=True)
+class _LinkedKnowledge:
+    """What the other figure of a linked pair (a count n and the rate, share or mean
+    r = k · n / d computed from it) adds to the audit of one column (ADR 0011).
+
+    Where d is shown, r · d / k = n exactly, so the count column and the rate column are
+    one system: a reader knows each place's n within what both displays say (a shown
+    count makes the rate exact, a rate's band bounds the count), and a primary hidden
+    figure of either needs its protection interval in the other's units too. Knowledge
+    is carried only where d is shown (linear); protection needs everywhere, with the
+    true d: if n keeps [a, b] open, r keeps [k·a/d, k·b/d] open whatever interval of d a
+    reader derives, as that interval contains d."""
+
+    links: list[tuple[int, int, int]]
+    indicators: dict[int, Indicator]
+    rules: dict[int, disclosure.DisclosureRule]
+    primary: np.ndarray
+
+    def terms(self, grid: FigureGrid, column: int) -> dict[str, np.ndarray] | None:
+        """Per grid row, in ``column``'s own units: bounds a reader has from the linked
+        figure (``low``/``high``, ±inf where none; ``hidden_low``/``hidden_high`` what
+        stays of them once this figure is hidden as well: what the linked figure's hidden
+        display says) and the protection needs it brings (``need_low``/``need_high``, NaN
+        where none); None when ``column`` is unlinked."""
+        rows = len(grid.places)
+        found = {key: np.full(rows, fill) for key, fill in (
+            ("low", -np.inf), ("high", np.inf), ("hidden_low", -np.inf),
+            ("hidden_high", np.inf), ("need_low", np.nan), ("need_high", np.nan))}
+        linked = False
+        for numerator, derived, denominator in self.links:
+            if column not in (numerator, derived) or denominator < 0:
+                continue
+            linked = True
+            other = derived if column == numerator else numerator
+            k = implied_count_base(self.indicators[grid.columns[derived][0]]) or 1.0
+            d = grid.value[:, denominator]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                factor = d / k if column == numerator else k / d  # own units per other unit
+            usable = (grid.status[:, other] != ABSENT) & np.isfinite(factor) & (d > 0)
+            other_low, other_high = self._reader_bounds(grid, other)
+            know = usable & (grid.shown_status[:, denominator] == _SHOWN) & ~np.isnan(other_low)
+            # A shown linked figure tells about a shown one only: where this one is hidden
+            # the other is hidden with it (:func:`_hide_linked`), maybe in the next round.
+            other_hidden = _hidden(grid, [other])[:, 0]
+            this_shown = ~_hidden(grid, [column])[:, 0]
+            for prefix, rows_known in (("", know & (this_shown | other_hidden)),
+                                       ("hidden_", know & other_hidden)):
+                low, high = found[f"{prefix}low"], found[f"{prefix}high"]
+                low[rows_known] = np.maximum(low[rows_known],
+                                             other_low[rows_known] * factor[rows_known])
+                high[rows_known] = np.minimum(high[rows_known],
+                                              other_high[rows_known] * factor[rows_known])
+            other_rule, natural = self._rule(grid, other)
+            for row in np.nonzero(usable & self.primary[:, other] & other_hidden)[0].tolist():
+                need = disclosure.protection_interval(
+                    other_rule, grid.shown_text[row, other], float(grid.value[row, other]),
+                    natural)
+                found["need_low"][row] = np.fmin(found["need_low"][row], need[0] * factor[row])
+                found["need_high"][row] = np.fmax(found["need_high"][row],
+                                                  need[1] * factor[row])
+        return found if linked else None
+
+    def _rule(self, grid: FigureGrid, column: int) -> tuple[disclosure.DisclosureRule, float]:
+        indicator = self.indicators[grid.columns[column][0]]
+        rule = self.rules[indicator.pk]
+        return rule, 100.0 if "%" in (rule.unit or indicator.unit) else np.inf
+
+    def _reader_bounds(self, grid: FigureGrid, column: int) -> tuple[np.ndarray, np.ndarray]:
+        """What a reader knows of each figure of ``column`` from its display alone (NaN:
+        no figure): a shown one within its rounding (exactly for a plain count), a hidden
+        one within its published bounds."""
+        rule, natural = self._rule(grid, column)
+        rows = len(grid.places)
+        low, high = np.full(rows, np.nan), np.full(rows, np.nan)
+        shown = grid.shown_status[:, column] == _SHOWN
+        exact = (self.indicators[grid.columns[column][0]].aggregation == Aggregation.SUM
+                 and rule.rounding_base is None and rule.decimals == 0)
+        half = 0.0 if exact else disclosure.display_step(rule) / 2
+        low[shown] = np.maximum(grid.shown_value[shown, column] - half, 0.0)
+        high[shown] = np.minimum(grid.shown_value[shown, column] + half, natural)
+        for row in np.nonzero(_hidden(grid, [column])[:, 0])[0].tolist():
+            low[row], high[row] = disclosure.published_bounds(
+                rule, grid.shown_text[row, column], natural)
+        return low, high
 
 
 def _suppress(grid: FigureGrid, rows: np.ndarray, column: int) -> None:
@@ -581,14 +675,16 @@ def _value_columns(grid: FigureGrid, columns: np.ndarray) -> np.ndarray:
 def _secondary(grid: FigureGrid, columns: list[int], weights_of: dict[int, np.ndarray],
                indicator: Indicator, rule: disclosure.DisclosureRule,
                relations: list[tuple[int, np.ndarray]], primary: np.ndarray,
-               known: np.ndarray) -> None:
+               known: np.ndarray, linked: _LinkedKnowledge) -> None:
     """Hide more figures of ``columns`` (one column, or a year of a summing indicator
     followed by its months) until the exact audit finds every hidden one protected
     (:func:`disclosure.protect_system`) over all their relations at once: per column the
     hierarchy and every programme area, and per place year = Σ months where the year
-    and all twelve months of it are in the audit (the profile shows both)."""
+    and all twelve months of it are in the audit (the profile shows both). A column of a
+    linked pair carries what its count or rate adds (:class:`_LinkedKnowledge`)."""
     parts = [part for c in columns if (part := _column_system(
-        grid, c, weights_of[c], indicator, rule, relations, primary[:, c], known[:, c]))]
+        grid, c, weights_of[c], indicator, rule, relations, primary[:, c], known[:, c],
+        linked.terms(grid, c)))]
     if not parts or not any(part["hidden"].any() for part in parts):
         return
     offsets = np.cumsum([0] + [len(part["cells"]) for part in parts])
@@ -617,14 +713,16 @@ def _secondary(grid: FigureGrid, columns: list[int], weights_of: dict[int, np.nd
 
 def _column_system(grid: FigureGrid, column: int, weights: np.ndarray, indicator: Indicator,
                    rule: disclosure.DisclosureRule, relations: list[tuple[int, np.ndarray]],
-                   sensitive: np.ndarray, known: np.ndarray) -> dict | None:
+                   sensitive: np.ndarray, known: np.ndarray,
+                   linked: dict[str, np.ndarray] | None = None) -> dict | None:
     """The cells of one column for the audit, as :class:`disclosure.AdditiveSystem`
     arrays (``cells``: their grid rows; ``relations`` in positions among them).
 
     Cells are grid rows; ``relations`` are (total row, part rows); ``sensitive`` marks
     the rows hidden by a primary rule (they need their protection interval, the others
     only not to be pinned); ``known`` marks rows shown before with the same figure,
-    locked like a retired composition's total."""
+    locked like a retired composition's total; ``linked``: what a linked count or rate
+    adds (:meth:`_LinkedKnowledge.terms`)."""
     present = grid.status[:, column] != ABSENT
     weighted = indicator.aggregation != Aggregation.SUM
     weight = weights if weighted else np.ones(len(grid.places))
@@ -661,6 +759,10 @@ def _column_system(grid: FigureGrid, column: int, weights: np.ndarray, indicator
         if sensitive[cells[i]]:
             need = disclosure.protection_interval(rule, texts[i], float(raw[i]), natural)
             need_low[i], need_high[i] = need[0] * weight[i], need[1] * weight[i]
+    hidden_low, hidden_high = np.zeros(len(cells)), natural_high.copy()
+    if linked is not None:
+        _add_linked(linked, cells, weight, integer, low, high, hidden_low, hidden_high,
+                    need_low, need_high)
     # A retired composition's total is known as it was shown; it cannot be hidden now.
     retired = np.array([grid.places[row][0] == "R" for row in cells.tolist()], dtype=bool)
     locked = retired.copy()
@@ -680,10 +782,28 @@ def _column_system(grid: FigureGrid, column: int, weights: np.ndarray, indicator
     return {"column": column, "cells": cells, "values": values,
             "relations": [(int(local[t]), local[parts].tolist()) for t, parts in usable],
             "low": low, "high": high, "hidden": hidden.copy(), "locked": locked,
-            "hidden_low": np.zeros(len(cells)), "hidden_high": natural_high,
+            "hidden_low": hidden_low, "hidden_high": hidden_high,
             "need_low": need_low, "need_high": need_high,
             "min_width": np.full(len(cells), 1.0) if integer else step * weight,
             "integer": integer}
+
+
+def _add_linked(linked: dict[str, np.ndarray], cells: np.ndarray, weight: np.ndarray,
+                integer: bool, low: np.ndarray, high: np.ndarray, hidden_low: np.ndarray,
+                hidden_high: np.ndarray, need_low: np.ndarray, need_high: np.ndarray) -> None:
+    """Narrow the reader's bounds and widen the needs of a column's cells (additive units)
+    by what its linked count or rate says; a count's bounds are whole numbers."""
+    for key, bound, pick in (("low", low, np.fmax), ("high", high, np.fmin),
+                             ("hidden_low", hidden_low, np.fmax),
+                             ("hidden_high", hidden_high, np.fmin),
+                             ("need_low", need_low, np.fmin), ("need_high", need_high, np.fmax)):
+        with np.errstate(invalid="ignore"):
+            extra = linked[key][cells] * weight
+        if integer and key in ("low", "hidden_low"):
+            extra = np.ceil(extra - 1e-6)
+        elif integer and key in ("high", "hidden_high"):
+            extra = np.floor(extra + 1e-6)
+        bound[:] = pick(bound, extra)  # NaN (no need) and ±inf (no bound) leave it
 
 
 def _rows(grid: FigureGrid) -> Iterator[tuple[object, ...]]:
