@@ -26,6 +26,9 @@ MAX_PAGES_PER_ROLE = 45
 MAX_PER_SECTION = 4  # e.g. at most 4 indicator pages: same template, other data
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 FAILING_IMPACTS = {"serious", "critical"}
+# Pages a role's crawl must have reached (checked by it or by an earlier role), so that
+# a page whose links move out of reach does not silently drop out of the crawl.
+MUST_REACH = {"programma": {"/leerkring", "/leerkring/hub", "/leerkring/measures/{n}"}}
 
 # Not crawled: leaving the session, files rather than pages, and third-party interfaces
 # that Wijkregie does not render itself (Django's admin, the OpenAPI browser).
@@ -174,6 +177,8 @@ def test_every_page_of_a_role_has_no_serious_violations(app_server, page_as, axe
             print(f"[a11y] {username}: {rule} on {len(patterns)} page(s): "
                   f"{', '.join(sorted(patterns)[:6])}")
     assert result.visited >= 3, f"the crawl reached only {result.pages}"
+    missing = {p for p in MUST_REACH.get(username, set()) if p not in CHECKED}
+    assert not missing, f"the crawl did not reach {sorted(missing)}"
     assert not result.failures, "\n".join(result.failures)
 
 

@@ -22,6 +22,8 @@ from wijkregie.signals import crypto
 from wijkregie.signals.models import Signal, Subject
 
 REPO = Path(__file__).resolve().parents[2]
+SECRET_VALUE = 37.777  # delivered, hidden by disclosure control
+SECRET_TEXTS = ("37.777", "37,777", "37.78", "37,78", "37.8", "37,8")
 
 
 def _walk(value, path=""):
@@ -81,6 +83,40 @@ def test_document_is_valid_and_carries_only_disclosed_figures(demo):
     # A delivered value that disclosure hid never appears at its cell.
     for key in withheld_cells:
         assert cells[key].shown_value is None
+
+
+@pytest.mark.django_db
+def test_probe_no_suppressed_value_in_any_published_field(demo):
+    """Every field of the document, not only the figures: a delivered value that
+    disclosure hides appears nowhere, as a number or as text; a practice linked to the
+    hidden cells' indicators and to a measure is published with their keys only."""
+    from wijkregie.learning.models import LocalPractice
+
+    municipality = Municipality.objects.filter(local_practices__isnull=False).first()
+    hidden = list(Observation.objects.filter(programme_area__municipality=municipality,
+                                             month=0, status="value").order_by("pk")[:2])
+    for observation, (status, text) in zip(hidden, (("suppressed", "x"), ("bounded", "< 5")),
+                                           strict=True):
+        Observation.objects.filter(pk=observation.pk).update(
+            value=SECRET_VALUE, shown_status=status, shown_value=None, shown_text=text)
+    practice = LocalPractice.objects.filter(municipality=municipality,
+                                            regie_measure__isnull=False).first()
+    practice.indicators.set([o.indicator for o in hidden])
+    document = build_document(municipality)
+    assert schema_errors(document) == []
+    published = [p for p in document["practices"] if p["measure_id"] == practice.regie_measure_id
+                 and p["programme_area"] == practice.programme_area.slug]
+    assert published and published[0]["indicators"] == sorted({o.indicator.key for o in hidden})
+    fields = list(_walk(document))
+    assert len(fields) > 50
+    for path, value in fields:
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, int | float):
+            assert value != pytest.approx(SECRET_VALUE, abs=0.05), path
+        else:
+            for leak in SECRET_TEXTS:
+                assert leak not in str(value), (path, leak)
 
 
 @pytest.mark.django_db

@@ -109,6 +109,29 @@ def secret_town():
     return town, share, count, user
 
 
+def _practice_with_measure(town, indicators):
+    """A practice applied in the town's programme area through a measure of its plan,
+    linked to the given indicators."""
+    import datetime
+
+    from wijkregie.learning.models import Intervention, LocalPractice
+    from wijkregie.regie.models import Measure, MeasureKind, Plan
+
+    plan = Plan.objects.create(programme_area=town.programme_area, title="Plan Kern")
+    lead = Organisation.objects.create(name="Gemeente Kern", type=OrganisationType.MUNICIPALITY)
+    measure = Measure.objects.create(plan=plan, kind=MeasureKind.PREVENTIVE, title="Wijkaanpak",
+                                     lead_organisation=lead, start=datetime.date(2023, 1, 1),
+                                     end=datetime.date(2025, 12, 31))
+    intervention = Intervention.objects.create(
+        name="Buurtaanpak", slug="buurtaanpak", goal="g", target_group_end="t", approach="a",
+        pillar="social", problem="p")
+    practice = LocalPractice.objects.create(
+        intervention=intervention, municipality=town.municipality,
+        programme_area=town.programme_area, regie_measure=measure, start_year=2023)
+    practice.indicators.set(indicators)
+    return measure, practice
+
+
 def _texts(content: bytes) -> str:
     if content[:2] == b"PK":
         workbook = load_workbook(io.BytesIO(content))
@@ -127,18 +150,26 @@ def test_no_suppressed_value_shown_or_exported(secret_town):
     small = Observation.objects.get(indicator=count, programme_area=town.programme_area,
                                     year=2024, month=0)
     assert small.shown_value is None and small.shown_text == "< 5"
+    measure, practice = _practice_with_measure(town, [share, count])
     client = client_for(user)
     base = "/leerkring/"
     query = "?indicator=aandeel&indicator=meldingen"
     urls = [base + query, base + query + "&trend=meldingen",
             f"{base}areas/{town.municipality.code}/kern/",
-            f"{base}export.csv{query}", f"{base}export.xlsx{query}"]
+            f"{base}export.csv{query}", f"{base}export.xlsx{query}",
+            # The practice's trend and the programme view of its measure.
+            f"{base}practices/{practice.intervention.slug}/", f"{base}measures/{measure.pk}/"]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
         text = _texts(response.content)
         for leak in ("37.777", "37,777", "37.8", "37,8", "37.78", "37,78"):
             assert leak not in text, (url, leak)
+    # The measure's page does show the trend: the small count as its text, not a number.
+    measure_page = client.get(f"{base}measures/{measure.pk}/").content.decode()
+    assert share.name_nl in measure_page and count.name_nl in measure_page
+    trend = measure_page.split('id="trend"')[1]
+    assert "&lt; 5" in trend, trend
     csv_text = _texts(client.get(f"{base}export.csv{query}").content)
     kern = [line for line in csv_text.splitlines() if ",Kern,meldingen," in line]
     assert kern and all(",4," not in line for line in kern)  # 3 + 1 never shown

@@ -15,6 +15,7 @@ from wijkregie.learning.models import (
     LocalPractice,
     Pillar,
 )
+from wijkregie.regie.models import Measure
 
 S, SO, P = Pillar.SAFETY, Pillar.SOCIAL, Pillar.PHYSICAL
 E = EvidenceLevel
@@ -185,11 +186,36 @@ def build_practices(context: DemoContext) -> None:
             start = 2018 + (index + offset) % 4
             local = LocalPractice.objects.create(
                 intervention=intervention, municipality=area.municipality, programme_area=area,
+                regie_measure=_measure_for(spec[2], index, area),
                 start_year=start, end_year=None if offset == 0 else start + 2,
                 costs_eur=25_000 + 5_000 * ((index * 7 + offset) % 12),
                 description=f"Toegepast in {area.name} (fictief, demodata).")
             local.indicators.set([indicators[k] for k in keys if k in indicators])
     _sessions(interventions, areas)
+
+
+# The demo plans' measures (regie/demo_data.py) a problem belongs to by its subject; the
+# other practices are spread over the plan's measures.
+MEASURE_OF_PROBLEM = {
+    "jeugdoverlast": "Jongerenwerk in de avonduren",
+    "jeugdwerkloosheid": "Jongerenwerk in de avonduren",
+    "woninginbraak": "Cameratoezicht en extra surveillance",
+    "problematische schulden": "Schuldhulp aan de keukentafel",
+    "multiproblematiek": "Schuldhulp aan de keukentafel",
+    "energiearmoede": "Schuldhulp aan de keukentafel",
+    "ondermijning": "Aanpak woonfraude en ondermijning",
+    "woonfraude": "Aanpak woonfraude en ondermijning",
+    "schooluitval": "Schoolmaatschappelijk werk",
+    "burenruzies": "Buurtbemiddeling",
+}
+
+
+def _measure_for(problem: str, index: int, area) -> Measure | None:
+    measures = list(Measure.objects.filter(plan__programme_area=area).order_by("pk"))
+    if not measures:
+        return None
+    wanted = MEASURE_OF_PROBLEM.get(problem)
+    return next((m for m in measures if m.title == wanted), measures[index % len(measures)])
 
 
 def _sessions(interventions: list[Intervention], areas: list) -> None:

@@ -13,6 +13,8 @@ from wijkregie.learning.models import (
     LocalPractice,
     Pillar,
 )
+from wijkregie.learning.services import measure_area_error
+from wijkregie.regie.models import Measure
 
 
 class LibraryFilterForm(forms.Form):
@@ -45,20 +47,34 @@ class InterventionForm(forms.ModelForm):
 class LocalPracticeForm(forms.ModelForm):
     class Meta:
         model = LocalPractice
-        fields = ["programme_area", "description", "costs_eur", "start_year", "end_year",
-                  "indicators"]
+        fields = ["programme_area", "regie_measure", "description", "costs_eur", "start_year",
+                  "end_year", "indicators"]
+        help_texts = {"regie_measure": _("Optional: a measure of the plan of approach of the "
+                                         "programme area chosen above.")}
 
     def __init__(self, *args, programme_areas, indicators, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["programme_area"].queryset = programme_areas
         self.fields["indicators"].queryset = indicators
+        # Measures of the plans of the offered areas only: one of another municipality
+        # is not a valid choice; one of another area of the same municipality is
+        # refused in clean().
+        measures = Measure.objects.filter(plan__programme_area__in=programme_areas)
+        self.fields["regie_measure"].queryset = measures.select_related(
+            "plan__programme_area").order_by("plan__programme_area__name", "title")
+        self.fields["regie_measure"].label_from_instance = (
+            lambda m: f"{m.plan.programme_area.name}: {m.title}")
 
     def clean(self) -> dict:
         data = super().clean()
         start, end = data.get("start_year"), data.get("end_year")
         if start and end and end < start:
             self.add_error("end_year", _("The last year cannot be before the first year."))
+        area, measure = data.get("programme_area"), data.get("regie_measure")
+        if area and measure and measure.plan.programme_area_id != area.pk:
+            self.add_error("regie_measure", measure_area_error(area))
         return data
+
 
 
 class LearningSessionForm(forms.ModelForm):

@@ -82,9 +82,8 @@ class Intervention(models.Model):
 class LocalPractice(models.Model):
     """Where an intervention was applied: one programme area, some years, some costs.
 
-    ``regie_measure_id`` points at a measure of the plan of approach (regie app). It is a
-    plain integer until the integrator turns it into a foreign key: the regie app is built
-    on another branch and a migration depending on it would not apply here.
+    ``regie_measure``: the measure of the area's plan of approach (regie app) the
+    application belongs to, if any; removing the measure keeps the application.
     """
 
     intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE,
@@ -96,8 +95,9 @@ class LocalPractice(models.Model):
     programme_area = models.ForeignKey(ProgrammeArea, on_delete=models.CASCADE,
                                        related_name="local_practices",
                                        verbose_name=_("programme area"))
-    regie_measure_id = models.PositiveIntegerField(_("measure of the plan of approach"),
-                                                   null=True, blank=True)
+    regie_measure = models.ForeignKey("regie.Measure", null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="local_practices",
+                                      verbose_name=_("measure of the plan of approach"))
     description = models.TextField(_("local description"), blank=True)
     costs_eur = models.DecimalField(_("costs (euro)"), max_digits=12, decimal_places=0,
                                     null=True, blank=True)

@@ -15,6 +15,7 @@ from wijkregie.areas.models import ProgrammeArea
 from wijkregie.core.models import Municipality, User
 from wijkregie.core.scoping import scope_to_municipality
 from wijkregie.learning.models import Intervention, LearningSession, LocalPractice
+from wijkregie.regie.models import Measure
 
 SEARCH_FIELDS = ("name", "summary", "goal", "problem", "target_group_end",
                  "target_group_intermediate", "approach", "working_elements")
@@ -30,6 +31,14 @@ def programme_areas_across(user: User) -> QuerySet[ProgrammeArea]:
     if sees_programme(user):
         return queryset.order_by("municipality__name", "name")
     return scope_to_municipality(queryset, user).order_by("name")
+
+
+def measures_across(user: User) -> QuerySet[Measure]:
+    """Measures of the plans of the programme areas the user sees in the programme view
+    (the programme viewer: all), for the programme view of a measure."""
+    return Measure.objects.filter(plan__programme_area__in=programme_areas_across(user)
+                                  ).select_related("plan__programme_area__municipality",
+                                                   "lead_organisation")
 
 
 def interventions_for(user: User) -> QuerySet[Intervention]:
@@ -58,7 +67,8 @@ def editable_local_practices(user: User) -> QuerySet[LocalPractice]:
 
 
 def local_practices_of(intervention: Intervention) -> QuerySet[LocalPractice]:
-    return (intervention.local_practices.select_related("programme_area", "municipality")
+    return (intervention.local_practices.select_related(
+        "programme_area", "municipality", "regie_measure__plan__programme_area")
             .prefetch_related("indicators").order_by("municipality__name",
                                                      "programme_area__name", "start_year"))
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
+from wijkregie.areas.models import ProgrammeArea
 from wijkregie.core import audit
 from wijkregie.core.models import AuditAction, User
 from wijkregie.learning.models import (
@@ -17,6 +20,10 @@ from wijkregie.learning.models import (
 
 class LessonAlreadyPractice(Exception):
     """The lesson was turned into a practice by someone else first."""
+
+
+def measure_area_error(area: ProgrammeArea) -> str:
+    return _("Choose a measure of the plan of approach of %(area)s.") % {"area": area.name}
 
 
 def unique_slug(name: str, exclude_pk: int | None = None) -> str:
@@ -46,10 +53,13 @@ def save_intervention(intervention: Intervention, *, user: User, request=None) -
 def save_local_practice(practice: LocalPractice, indicators, *, user: User,
                         request=None) -> LocalPractice:
     """The municipality follows from the programme area (the form offers only the
-    user's own)."""
+    user's own); the measure must belong to that area's plan of approach."""
     created = practice.pk is None
     if practice.programme_area.municipality_id != user.municipality_id:
         raise PermissionError("programme area of another municipality")
+    measure = practice.regie_measure
+    if measure is not None and measure.plan.programme_area_id != practice.programme_area_id:
+        raise ValidationError({"regie_measure": measure_area_error(practice.programme_area)})
     practice.municipality_id = practice.programme_area.municipality_id
     practice.save()
     practice.indicators.set(indicators)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("export.<str:fmt>", views.programme_export, name="export"),
     path("areas/<str:municipality>/<slug:slug>/", views.area_detail, name="area"),
+    path("measures/<int:pk>/", views.measure_detail, name="measure"),
     path("practices/", views.practice_list, name="practices"),
     path("practices/new/", views.practice_create, name="practice-create"),
     path("practices/<slug:slug>/", views.practice_detail, name="practice"),

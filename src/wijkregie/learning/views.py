@@ -6,9 +6,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from wijkregie.core import audit
@@ -17,7 +18,7 @@ from wijkregie.core.scoping import get_scoped_or_404
 from wijkregie.figures import charts
 from wijkregie.figures import selectors as figure_selectors
 from wijkregie.figures.exports import EXPORTERS, ExportTable
-from wijkregie.learning import hooks, programme, selectors, services
+from wijkregie.learning import hooks, municipality_map, programme, selectors, services
 from wijkregie.learning.forms import (
     InterventionForm,
     LearningSessionForm,
@@ -26,6 +27,7 @@ from wijkregie.learning.forms import (
     LocalPracticeForm,
 )
 from wijkregie.learning.models import LessonLearned, LocalPractice
+from wijkregie.regie.models import Measure
 
 VIEW = "learning.view_practice"
 COMPARE_LIMIT = 6
@@ -53,7 +55,11 @@ def index(request: HttpRequest) -> HttpResponse:
     focus = next((i for i in chosen if i.key == focus_key), chosen[0] if chosen else None)
     audit.record(AuditAction.LIST, request=request, object_type="learning.programme",
                  purpose="programme view", detail={"areas": len(overview.areas)})
+    places = municipality_map.programme_places([a.programme_area for a in overview.areas])
     return render(request, "learning/index.html", {
+        "map_rows": places,
+        "map": municipality_map.svg([place for place, _areas in places],
+                                    _("Map of the programme municipalities")),
         "overview": overview, "indicators": indicators, "chosen": chosen, "focus": focus,
         "multiples": [(a.programme_area, a.trends.get(focus.pk)) for a in overview.areas]
         if focus else [],
@@ -145,6 +151,8 @@ def effects(request: HttpRequest, practice: LocalPractice) -> list[dict[str, Any
 def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     intervention = get_object_or_404(selectors.interventions_for(request.user), slug=slug)
     applications = [{"practice": lp, "effects": effects(request, lp),
+                     "measure_url": measure_url(request.user, lp.regie_measure)
+                     if lp.regie_measure else "",
                      "editable": selectors.editable_local_practices(request.user)
                      .filter(pk=lp.pk).exists()}
                     for lp in selectors.local_practices_of(intervention)]
@@ -155,6 +163,36 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_apply": request.user.has_perm("learning.add_localpractice")
         and request.user.municipality_id is not None,
         "lessons": intervention.lessons.select_related("session"),
+    })
+
+
+def measure_url(user, measure: Measure) -> str:
+    """The plan of approach's measure page for who may open it (regie.view_plan, own
+    municipality); for everyone else the programme view of the measure (ADR 0086)."""
+    if user.has_perm("regie.view_plan") and \
+            user.municipality_id == measure.plan.programme_area.municipality_id:
+        return reverse("regie:measure", args=[measure.pk])
+    return reverse("learning:measure", args=[measure.pk])
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A measure as the learning circle sees it: what it is, where, and what the
+    indicators of the practices applied through it did (disclosed figures only). No
+    updates, spending, partners' people or cases: those stay in the plan of approach."""
+    measure = get_scoped_or_404(selectors.measures_across(request.user), user=request.user,
+                                request=request, purpose="programme view", pk=pk)
+    audit.record(AuditAction.VIEW, request=request, obj=measure, purpose="programme view")
+    applications = [{"practice": lp, "effects": effects(request, lp)}
+                    for lp in measure.local_practices.select_related(
+                        "intervention", "programme_area", "municipality")
+                    .prefetch_related("indicators").order_by("intervention__name", "pk")]
+    own = measure_url(request.user, measure)
+    return render(request, "learning/measure.html", {
+        "measure": measure, "programme_area": measure.plan.programme_area,
+        "goals": measure.goals.order_by("pk"), "applications": applications,
+        "regie_url": own if own != request.path else "",
     })
 
 
@@ -192,6 +230,21 @@ def _local_form(request: HttpRequest, instance: LocalPractice | None) -> LocalPr
                              indicators=figure_selectors.indicators_for(request.user))
 
 
+def _save_local(request: HttpRequest, form: LocalPracticeForm, practice: LocalPractice
+                ) -> bool:
+    """Save through the service; a refusal goes back onto the form's field."""
+    try:
+        services.save_local_practice(practice, form.cleaned_data["indicators"],
+                                     user=request.user, request=request)
+    except ValidationError as error:
+        for name, errors in error.error_dict.items():
+            for message in errors:
+                form.add_error(name if name in form.fields else None, message)
+        return False
+    messages.success(request, _("The local application was saved."))
+    return True
+
+
 @login_required
 @permission_required("learning.add_localpractice", raise_exception=True)
 def local_create(request: HttpRequest, slug: str) -> HttpResponse:
@@ -202,10 +255,8 @@ def local_create(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         practice = form.save(commit=False)
         practice.intervention = intervention
-        services.save_local_practice(practice, form.cleaned_data["indicators"],
-                                     user=request.user, request=request)
-        messages.success(request, _("The local application was saved."))
-        return redirect("learning:practice", slug=intervention.slug)
+        if _save_local(request, form, practice):
+            return redirect("learning:practice", slug=intervention.slug)
     return render(request, "learning/form.html", {
         "form": form, "title": _("Applied in: %(name)s") % {"name": intervention.name}})
 
@@ -216,10 +267,8 @@ def local_edit(request: HttpRequest, pk: int) -> HttpResponse:
     practice = get_scoped_or_404(selectors.editable_local_practices(request.user),
                                  user=request.user, request=request, pk=pk)
     form = _local_form(request, practice)
-    if request.method == "POST" and form.is_valid():
-        services.save_local_practice(form.save(commit=False), form.cleaned_data["indicators"],
-                                     user=request.user, request=request)
-        messages.success(request, _("The local application was saved."))
+    if request.method == "POST" and form.is_valid() \
+            and _save_local(request, form, form.save(commit=False)):
         return redirect("learning:practice", slug=practice.intervention.slug)
     return render(request, "learning/form.html", {
         "form": form, "title": _("Applied in: %(name)s") % {"name": practice.intervention.name}})

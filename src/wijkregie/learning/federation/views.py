@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wijkregie.core import audit
 from wijkregie.core.models import AuditAction
+from wijkregie.learning import municipality_map
 from wijkregie.learning.federation import hub
 
 
@@ -36,4 +37,11 @@ def hub_page(request: HttpRequest) -> HttpResponse:
     statuses = hub.member_statuses()
     audit.record(AuditAction.LIST, request=request, object_type="learning.hubmember",
                  detail={"count": len(statuses)})
-    return render(request, "learning/federation/hub.html", {"statuses": statuses})
+    # The map shows the members that published, numbered as in the table.
+    places = municipality_map.hub_places([s.member.code for s in statuses
+                                          if s.last_received_at is not None])
+    return render(request, "learning/federation/hub.html", {
+        "statuses": [(s, places.get(s.member.code)) for s in statuses],
+        "map": municipality_map.svg(list(places.values()),
+                                    _("Map of the municipalities that published")),
+    })
