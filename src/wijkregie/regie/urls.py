@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wijkregie.regie import views, views_intervention
+from wijkregie.regie import views, views_intervention, views_picture
 
 app_name = "regie"
 urlpatterns: list = [
@@ -19,5 +19,8 @@ urlpatterns: list = [
     path("attention/", views_intervention.needs_attention, name="needs-attention"),
     path("attention/evaluate/", views_intervention.evaluate_now, name="evaluate"),
     path("escalations/<int:pk>/", views_intervention.escalation_detail, name="escalation"),
+    path("picture/programmes/<str:municipality>/<slug:slug>/", views_picture.programme_area,
+         name="picture"),
+    path("picture/wijken/<str:code>/", views_picture.wijk, name="picture-wijk"),
     path("cases/<int:pk>/plan/", views_intervention.case_plan, name="case-plan"),
 ]
