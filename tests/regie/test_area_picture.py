@@ -143,3 +143,11 @@ def test_the_picture_read_leaves_no_personal_data_audit(area, login):
     assert login("regisseur").get(_url(area)).status_code == 200
     assert not AuditEvent.objects.filter(pk__gt=before, object_type__startswith="signals.") \
         .exists()
+
+
+def test_the_counts_of_some_buurten_are_those_cells_of_the_whole_municipality(area, director):
+    codes = set(area.buurten.values_list("code", flat=True))
+    whole = feeds.monthly_counts(municipality=area.municipality, viewer=director)
+    part = feeds.monthly_counts(municipality=area.municipality, viewer=director,
+                                area_codes=codes)
+    assert part and part == [c for c in whole if c.area_code in codes]

@@ -235,8 +235,8 @@ def signal_table(user: User, place: Place) -> signal_charts.CategoryTable | None
 
     if not aggregate_municipalities(user).filter(pk=place.municipality.pk).exists():
         return None
-    counts = [c for c in feeds.monthly_counts(municipality=place.municipality, viewer=user)
-              if c.area_code in place.buurt_codes]
+    counts = feeds.monthly_counts(municipality=place.municipality, viewer=user,
+                                  area_codes=place.buurt_codes)
     per_category = feeds.category_month_totals(counts)
     pillars = category_pillars(place.municipality)
     totals: dict[str, dict[tuple[int, int], int]] = {}
