@@ -24,7 +24,7 @@ from wijkregie.regie.forms import (
     MeasureForm,
     apply_errors,
 )
-from wijkregie.regie.models import MeasureStatus, UpdateStatus
+from wijkregie.regie.models import MeasureStatus, Plan, UpdateStatus
 
 VIEW = "regie.view_plan"
 
@@ -227,12 +227,17 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+def _editable(request: HttpRequest, plan: Plan) -> Plan:
+    """The plan, if this user may change it (its municipality's director)."""
+    if not services.may_edit(request.user, plan):  # type: ignore[arg-type]
+        raise PermissionDenied
+    return plan
+
+
 @login_required
 @permission_required("regie.edit_plan", raise_exception=True)
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.get_plan(request.user, pk, request)  # type: ignore[arg-type]
-    if not services.may_edit(request.user, plan):  # type: ignore[arg-type]
-        raise PermissionDenied
+    plan = _editable(request, selectors.get_plan(request.user, pk, request))  # type: ignore[arg-type]
     form = GoalForm(request.POST or None, user=request.user, plan=plan)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -250,9 +255,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("regie.edit_plan", raise_exception=True)
 def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.get_plan(request.user, pk, request)  # type: ignore[arg-type]
-    if not services.may_edit(request.user, plan):  # type: ignore[arg-type]
-        raise PermissionDenied
+    plan = _editable(request, selectors.get_plan(request.user, pk, request))  # type: ignore[arg-type]
     form = MeasureForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -290,8 +293,7 @@ def _edit(request: HttpRequest, form: GoalEditForm | MeasureEditForm, plan: obje
 @permission_required("regie.edit_plan", raise_exception=True)
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     goal = selectors.get_goal(request.user, pk, request)  # type: ignore[arg-type]
-    if not services.may_edit(request.user, goal.plan):  # type: ignore[arg-type]
-        raise PermissionDenied
+    _editable(request, goal.plan)
     form = GoalEditForm(request.POST or None, user=request.user, plan=goal.plan,
                         instance=goal)
 
@@ -305,8 +307,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("regie.edit_plan", raise_exception=True)
 def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     measure = selectors.get_measure(request.user, pk, request)  # type: ignore[arg-type]
-    if not services.may_edit(request.user, measure.plan):  # type: ignore[arg-type]
-        raise PermissionDenied
+    _editable(request, measure.plan)
     form = MeasureEditForm(request.POST or None, plan=measure.plan, instance=measure)
 
     def save(version: int, **fields: object) -> object:
