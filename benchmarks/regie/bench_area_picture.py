@@ -102,8 +102,10 @@ def main() -> None:
     area = ProgrammeArea.objects.filter(municipality=user.municipality).order_by("pk").first()
     wijk = Area.objects.filter(municipality=user.municipality, level="wijk").order_by(
         "code").first()
-    for label, url in (("programme_area", f"/regie/picture/area/{area.pk}/"),
-                       ("wijk", f"/regie/picture/wijk/{wijk.code}/")):
+    municipality = area.municipality.code
+    for label, url in (
+            ("programme_area", f"/regie/picture/programmes/{municipality}/{area.slug}/"),
+            ("wijk", f"/regie/picture/wijken/{wijk.code}/")):
         timing = bench_figures._requests(client, url, args.repeat)
         timing["queries"] = _query_count(client, url)
         results[f"area_picture_{label}"] = timing
