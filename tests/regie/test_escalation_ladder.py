@@ -153,6 +153,7 @@ def test_decision_page_and_conflict(demo, login) -> None:
     response = client.post(url, {"action": "escalate", "decision": "nogmaals",
                                  "new_deadline": deadline, "version": "1"})
     assert response.status_code == 409
-    assert "meanwhile" in response.content.decode()
+    # the page is in Dutch (the request's language), the message translated
+    assert "intussen gewijzigd" in response.content.decode()
     page = client.get("/regie/attention/").content.decode()
     assert f"E-{escalation.pk}" in page

@@ -108,6 +108,11 @@ def case_participant(f: Facts) -> bool:
             and f.in_covenant and _verified(f))
 
 
+def case_plan_participant(f: Facts) -> bool:
+    """A case's plan (regie): exactly as the case, for roles that may read case plans."""
+    return case_participant(f) and _has(f, "regie.view_caseplan")
+
+
 def case_director_only(f: Facts) -> bool:
     return case_participant(f) and f.director
 
@@ -255,6 +260,9 @@ ENDPOINTS = [
              shows(lambda t: f">C-{t.case.pk} "), audit=EVENT),
     Endpoint("case detail", lambda t: f"/signals/cases/{t.case.pk}/", case_participant,
              status_says, audit=EVENT),
+    # the case's integrated plan (regie): need-to-know as the case, every read audited
+    Endpoint("case plan", lambda t: f"/regie/cases/{t.case.pk}/plan/", case_plan_participant,
+             shows(lambda t: f"C-{t.case.pk}"), audit=EVENT),
     Endpoint("case access log", lambda t: f"/signals/cases/{t.case.pk}/access-log/",
              case_director_only, status_says, baseline=DIRECTOR),
     # the data subject's access export
@@ -417,8 +425,11 @@ def test_matrix_covers_every_signals_page_and_api_read(world: MatrixWorld):
     from django.urls import get_resolver, resolve
 
     target = world.targets["baseline"]
-    in_table = {resolve(urlsplit(e.url(target)).path).url_name for e in ENDPOINTS
-                if not e.name.startswith("admin ")}
+    matches = [resolve(urlsplit(e.url(target)).path) for e in ENDPOINTS
+               if not e.name.startswith("admin ")]
+    in_table = {m.url_name for m in matches if m.namespace != "regie"}
+    # The regie pages that show a case: its plan.
+    assert {m.url_name for m in matches if m.namespace == "regie"} == {"case-plan"}
     # Forms and actions (writes), tested in test_services, test_groups, test_api and
     # test_totp.
     actions = {"register", "group-create", "case-create", "case-bundle", "case-transition",

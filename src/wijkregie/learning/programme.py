@@ -166,6 +166,18 @@ def composite_scores(programme_areas: list[ProgrammeArea]
                      ) -> tuple[dict[int, float | None], int | None, int | None]:
     """The composite index of every programme area in its latest year, against all
     programme areas in the first year (the figures engine, disclosed values only)."""
+    series, base_year, year = composite_series(programme_areas, latest_only=True)
+    if base_year is None:
+        return {}, None, None
+    return ({pk: dict(points).get(year) for pk, points in series.items()}, year, base_year)
+
+
+def composite_series(programme_areas: list[ProgrammeArea], *, latest_only: bool = False
+                     ) -> tuple[dict[int, list[tuple[int, float | None]]], int | None,
+                                int | None]:
+    """The composite index of every programme area per year from the base year (oldest
+    first), against all programme areas in the base year; with the base year and the
+    latest year (None, None: no figures). ``latest_only``: the latest year alone."""
     spec, indicator_ids = composite_spec(_Anonymous())
     if not spec.indicators:
         return {}, None, None
@@ -182,17 +194,17 @@ def composite_scores(programme_areas: list[ProgrammeArea]
     first = start_year()
     base_year = next((y for y in years if first is None or y >= first), years[0])
     base = engine.base_statistics(spec, by_year[base_year])
-    scores = engine.compute_composite(spec, by_year[years[-1]], base)
     wanted = {pa.pk for pa in programme_areas}
-    result: dict[int, float | None] = {}
-    for place, score in scores.items():
-        if int(place) not in wanted:
-            continue
-        present = [score.pillars[p].score for p in PILLARS
-                   if p in score.pillars and score.pillars[p].score is not None]
-        result[int(place)] = sum(present) / len(present) if len(present) == len(PILLARS) \
-            else None
-    return result, years[-1], base_year
+    result: dict[int, list[tuple[int, float | None]]] = {pk: [] for pk in wanted}
+    for year in years[-1:] if latest_only else [y for y in years if y >= base_year]:
+        for place, score in engine.compute_composite(spec, by_year[year], base).items():
+            if int(place) not in wanted:
+                continue
+            present = [score.pillars[p].score for p in PILLARS
+                       if p in score.pillars and score.pillars[p].score is not None]
+            result[int(place)].append((year, sum(present) / len(present)
+                                       if len(present) == len(PILLARS) else None))
+    return {pk: points for pk, points in result.items() if points}, base_year, years[-1]
 
 
 class _Anonymous:

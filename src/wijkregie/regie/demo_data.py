@@ -104,8 +104,10 @@ def build_plans(context: DemoContext) -> None:
         specs = [
             ("Jongerenwerk in de avonduren", MeasureKind.PREVENTIVE, "welzijn",
              MeasureStatus.RUNNING, -400, 400, "150000"),
+            # Led by the police, past its end: the demo's partner worker (agent) owns the
+            # escalation the measure rule raises on it.
             ("Cameratoezicht en extra surveillance", MeasureKind.REPRESSIVE, "politie",
-             MeasureStatus.RUNNING, -300, 30, "85000"),
+             MeasureStatus.DELAYED, -300, -20, "85000"),
             ("Schuldhulp aan de keukentafel", MeasureKind.PREVENTIVE, "gemeente",
              MeasureStatus.DELAYED, -500, -30, "120000"),
             ("Aanpak woonfraude en ondermijning", MeasureKind.REPRESSIVE, "om",

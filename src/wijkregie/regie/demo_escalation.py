@@ -36,6 +36,9 @@ def build(context: DemoContext) -> None:
                                                      "new_hot_spot"]},
                                  programme_area=areas[0])
         services.create_rule(user=None, municipality=municipality,
+                             name="Maatregel over de einddatum (14 dagen)",
+                             kind=RuleKind.MEASURE_OVERDUE, params={"days": 14})
+        services.create_rule(user=None, municipality=municipality,
                              name="Signalen boven de verwachte band",
                              kind=RuleKind.SIGNAL_BAND, params={"quantile": 0.99})
         if town == 0:

@@ -74,6 +74,27 @@ class MeasureForm(forms.ModelForm):
         """Model validation happens in the services (with the plan); skip it here."""
 
 
+class Versioned(forms.Form):
+    """The version the writer loaded, sent back with an edit (a stale one gets 409)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class GoalEditForm(GoalForm, Versioned):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        goal = self.instance
+        self.fields["version"].initial = goal.version
+        self.fields["milestones"].initial = "\n".join(
+            f"{m.year} {m.value:g}".replace(".", ",") for m in goal.milestones.all())
+
+
+class MeasureEditForm(MeasureForm, Versioned):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["version"].initial = self.instance.version
+
+
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's field errors on the form (unknown fields as form errors)."""
     if not hasattr(error, "error_dict"):

@@ -136,6 +136,11 @@ class EscalationChangedMeanwhile(ValidationError):
     """Another writer moved the escalation after this writer saw it."""
 
 
+class AgreementChangedMeanwhile(ValidationError):
+    """The agreement's status is no longer the one the writer saw (told apart from bad
+    input by its type, not by its message, which is translated)."""
+
+
 def may_direct(user: User, escalation: Escalation) -> bool:
     return bool(user.is_authenticated and user.municipality_id == escalation.municipality_id
                 and user.has_perm("regie.change_escalation"))
@@ -236,8 +241,9 @@ def set_agreement_status(*, user: User, agreement: Agreement, to_status: str,
     with transaction.atomic():
         current = Agreement.objects.select_for_update().get(pk=agreement.pk)
         if current.status != expected_status:
-            raise ValidationError(_("someone else changed this agreement meanwhile; check "
-                                    "it and try again"), code="conflict")
+            raise AgreementChangedMeanwhile(_(
+                "someone else changed this agreement meanwhile; check it and try again"),
+                code="conflict")
         if to_status not in AGREEMENT_TRANSITIONS.get(current.status, ()):
             raise ValidationError({"status": _("an agreement cannot go from %(a)s to %(b)s")
                                    % {"a": current.status, "b": to_status}})

@@ -17,8 +17,14 @@ from wijkregie.areas.selectors import programme_areas_for
 from wijkregie.core import audit
 from wijkregie.core.models import AuditAction
 from wijkregie.regie import reports, selectors, services
-from wijkregie.regie.forms import GoalForm, MeasureForm, apply_errors
-from wijkregie.regie.models import MeasureStatus, UpdateStatus
+from wijkregie.regie.forms import (
+    GoalEditForm,
+    GoalForm,
+    MeasureEditForm,
+    MeasureForm,
+    apply_errors,
+)
+from wijkregie.regie.models import MeasureStatus, Plan, UpdateStatus
 
 VIEW = "regie.view_plan"
 
@@ -95,7 +101,8 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     progress = services.goal_progress(request.user, goal)  # type: ignore[arg-type]
     return render(request, "regie/goal.html", {
         "goal": goal, "plan": goal.plan, "progress": progress,
-        "milestones": list(goal.milestones.all()), "measures": list(goal.measures.all())})
+        "milestones": list(goal.milestones.all()), "measures": list(goal.measures.all()),
+        "may_edit": services.may_edit(request.user, goal.plan)})  # type: ignore[arg-type]
 
 
 @login_required
@@ -108,6 +115,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "updates": list(measure.updates.select_related("submitted_by", "approved_by")),
         "may_submit": services.may_submit(user, measure),  # type: ignore[arg-type]
         "may_approve": services.may_approve(user, measure),  # type: ignore[arg-type]
+        "may_edit": services.may_edit(user, measure.plan),  # type: ignore[arg-type]
         "overdue": services.measure_overdue(measure),
         "statuses": MeasureStatus.choices, "editable": services.EDITABLE,
         "UpdateStatus": UpdateStatus})
@@ -219,12 +227,17 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+def _editable(request: HttpRequest, plan: Plan) -> Plan:
+    """The plan, if this user may change it (its municipality's director)."""
+    if not services.may_edit(request.user, plan):  # type: ignore[arg-type]
+        raise PermissionDenied
+    return plan
+
+
 @login_required
 @permission_required("regie.edit_plan", raise_exception=True)
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.get_plan(request.user, pk, request)  # type: ignore[arg-type]
-    if not services.may_edit(request.user, plan):  # type: ignore[arg-type]
-        raise PermissionDenied
+    plan = _editable(request, selectors.get_plan(request.user, pk, request))  # type: ignore[arg-type]
     form = GoalForm(request.POST or None, user=request.user, plan=plan)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -242,9 +255,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("regie.edit_plan", raise_exception=True)
 def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.get_plan(request.user, pk, request)  # type: ignore[arg-type]
-    if not services.may_edit(request.user, plan):  # type: ignore[arg-type]
-        raise PermissionDenied
+    plan = _editable(request, selectors.get_plan(request.user, pk, request))  # type: ignore[arg-type]
     form = MeasureForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -255,3 +266,51 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
             apply_errors(form, error)
     return render(request, "regie/form.html", {"plan": plan, "form": form,
                                                "heading": _("New measure")})
+
+
+def _edit(request: HttpRequest, form: GoalEditForm | MeasureEditForm, plan: object,
+          heading: str, save: object, redirect_to: str) -> HttpResponse:
+    """The shared edit flow: the service checks the version, validates and audits in one
+    transaction; bad input comes back on its field, a stale version with 409."""
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            obj = save(version=version, **data)  # type: ignore[operator]
+            messages.success(request, _("Saved."))
+            return redirect(redirect_to, obj.pk)
+        except services.ChangedMeanwhile as error:
+            form.add_error(None, error)
+            status = 409
+        except ValidationError as error:
+            apply_errors(form, error)
+    return render(request, "regie/form.html", {"plan": plan, "form": form,
+                                               "heading": heading}, status=status)
+
+
+@login_required
+@permission_required("regie.edit_plan", raise_exception=True)
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = selectors.get_goal(request.user, pk, request)  # type: ignore[arg-type]
+    _editable(request, goal.plan)
+    form = GoalEditForm(request.POST or None, user=request.user, plan=goal.plan,
+                        instance=goal)
+
+    def save(version: int, milestones: list, **fields: object) -> object:
+        return services.edit_goal(user=request.user, goal=goal,  # type: ignore[arg-type]
+                                  version=version, milestones=milestones, **fields)
+    return _edit(request, form, goal.plan, _("Edit goal"), save, "regie:goal")
+
+
+@login_required
+@permission_required("regie.edit_plan", raise_exception=True)
+def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = selectors.get_measure(request.user, pk, request)  # type: ignore[arg-type]
+    _editable(request, measure.plan)
+    form = MeasureEditForm(request.POST or None, plan=measure.plan, instance=measure)
+
+    def save(version: int, **fields: object) -> object:
+        return services.edit_measure(user=request.user, measure=measure,  # type: ignore[arg-type]
+                                     version=version, **fields)
+    return _edit(request, form, measure.plan, _("Edit measure"), save, "regie:measure")

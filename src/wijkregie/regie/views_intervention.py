@@ -119,7 +119,7 @@ def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("regie:case-plan", pk=pk)
         except (ValidationError, Agreement.DoesNotExist, ValueError) as exc:
             errors = _errors(exc) if isinstance(exc, ValidationError) else [str(_("not found"))]
-            status = 409 if any("meanwhile" in e for e in errors) else 400
+            status = 409 if isinstance(exc, services.AgreementChangedMeanwhile) else 400
     may_edit = request.user.has_perm("regie.change_caseplan")
     return render(request, "regie/case_plan.html", {
         "case": case, "plan": plan, "errors": errors, "may_edit": may_edit,

@@ -17,6 +17,7 @@ analyses that users who may list no signals see (``lists_no_signals``).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -63,12 +64,18 @@ class MonthlyCount:
 
 
 def monthly_counts(*, municipality: Municipality, viewer: User | None,
-                   min_count: int = DEFAULT_MIN_COUNT) -> list[MonthlyCount]:
+                   min_count: int = DEFAULT_MIN_COUNT,
+                   area_codes: Collection[str] | None = None) -> list[MonthlyCount]:
     """Signals per buurt, category and month, split into the viewer's listed part and
     the others (published from ``min_count`` up). Rows with nothing to publish are left
-    out. ``viewer=None`` is a consumer that may list nothing (all signals are others)."""
+    out. ``viewer=None`` is a consumer that may list nothing (all signals are others).
+    ``area_codes`` keeps the rows of those buurten only: the same cells, fewer of them
+    (a cell is one buurt, so leaving buurten out changes no cell's count)."""
     visible = listable(viewer, municipality)
-    rows = (Signal.objects.filter(municipality=municipality, area__isnull=False)
+    signals = Signal.objects.filter(municipality=municipality, area__isnull=False)
+    if area_codes is not None:
+        signals = signals.filter(area__code__in=list(area_codes))
+    rows = (signals
             .annotate(year=ExtractYear("observed_on"), month=ExtractMonth("observed_on"))
             .values("area__code", "category__key", "year", "month")
             .annotate(listed=Count("id", filter=Q(pk__in=visible.values("pk"))),
