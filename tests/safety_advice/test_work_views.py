@@ -11,7 +11,6 @@ from shapely.geometry import box
 
 from tests.safety_advice.test_services import CROW_DAY, _buurt, _intake, _jpeg_with_exif
 from wijkregie.areas.geometry import from_geojson
-from wijkregie.core.models import User
 from wijkregie.safety_advice.forms import parse_polygon
 from wijkregie.safety_advice.models import (
     AdviceRequest,
@@ -23,11 +22,6 @@ from wijkregie.safety_advice.models import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def adviser(demo):
-    return User.objects.get(username="adviseur")
 
 
 def _intake_post(adviser, **extra):
