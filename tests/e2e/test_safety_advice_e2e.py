@@ -21,8 +21,9 @@ SECTIONS = ("Reason and trigger", "Intent of the plan", "Analysis", "Risk rating
 
 
 def _draw_square(page) -> None:  # type: ignore[no-untyped-def]
-    """Four taps around the first neighbourhood's middle: inside the municipality."""
+    """Four taps around the middle of the map: inside the municipality."""
     page.locator("#draw-map path.leaflet-interactive").first.wait_for()
+    page.locator("#draw-map").scroll_into_view_if_needed()
     box = page.locator("#draw-map").bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     for dx, dy in ((-12, -12), (12, -12), (12, 12), (-12, 12)):

@@ -35,8 +35,8 @@
     status.textContent = corners.length ? corners.length + " " + element.dataset.points : "";
     undo.hidden = clear.hidden = !corners.length;
   };
+  // A tap on a neighbourhood bubbles up to the map: one corner per tap.
   map.on("click", function (event) { corners.push(event.latlng); write(); });
-  layer.on("click", function (event) { corners.push(event.latlng); write(); });
   undo.addEventListener("click", function () { corners.pop(); write(); });
   clear.addEventListener("click", function () { corners = []; write(); });
   target.addEventListener("input", function () { corners = []; shape.setLatLngs([]); undo.hidden = clear.hidden = true; });
