@@ -156,3 +156,29 @@ def test_edit_advice_conditions_and_submit(login, adviser):
     assert advice.status == AdviceStatus.SUBMITTED and advice.implementation == "Beheerplan"
     assert advice.recommendations == [{"item": "", "text": "Graffiti verwijderen",
                                        "priority": "high", "quick_win": True}]
+
+
+def test_final_advice_follow_up_and_new_version_in_the_browser(login, adviser, second):
+    from tests.safety_advice.test_services import _final
+    from wijkregie.safety_advice.models import Advice, ConditionStatus
+
+    final = _final(adviser, second)
+    condition = final.conditions.create(text="Hek weg", owner="Beheer",
+                                        deadline=date.today())
+    client = login("adviseur")
+    page = client.get(f"/veiligheidsadvies/{final.pk}/").content.decode()
+    assert f"/veiligheidsadvies/voorwaarde/{condition.pk}/status/" in page
+    client.post(f"/veiligheidsadvies/voorwaarde/{condition.pk}/status/",
+                {"status": "rejected", "reason": ""})
+    condition.refresh_from_db()
+    assert condition.status == ConditionStatus.OPEN  # a rejection needs a reason
+    client.post(f"/veiligheidsadvies/voorwaarde/{condition.pk}/status/", {"status": "accepted"})
+    condition.refresh_from_db()
+    assert condition.status == ConditionStatus.ACCEPTED
+    response = client.post(f"/veiligheidsadvies/{final.pk}/nieuwe-versie/",
+                           {"plan_phase": "preliminary"})
+    fresh = Advice.objects.get(request=final.request, version=2)
+    assert response["Location"] == f"/veiligheidsadvies/{fresh.pk}/"
+    final.refresh_from_db()
+    assert final.status == AdviceStatus.SUPERSEDED and fresh.status == AdviceStatus.DRAFT
+    assert client.get(f"/veiligheidsadvies/{final.pk}/").status_code == 200  # still readable

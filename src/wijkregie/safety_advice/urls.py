@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("<int:pk>/bewerken/", views_work.edit, name="edit"),
     path("<int:pk>/aftekenen/", views.sign_off, name="sign_off"),
     path("<int:pk>/pdf/", views.pdf, name="pdf"),
+    path("<int:pk>/nieuwe-versie/", views_work.new_version, name="new_version"),
     path("ronde/<int:pk>/fotos/", views_work.photos, name="photos"),
     path("voorwaarde/<int:pk>/status/", views_work.condition_status, name="condition_status"),
 ]

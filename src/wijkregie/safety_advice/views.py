@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from wijkregie.core import audit
 from wijkregie.core.models import AuditAction
 from wijkregie.safety_advice import follow_up, regie_link, selectors, services
-from wijkregie.safety_advice.models import AdviceStatus
+from wijkregie.safety_advice.models import AdviceStatus, PlanPhase
 from wijkregie.safety_advice.pdf import advice_pdf
 from wijkregie.safety_advice.rating import BAND_LABELS
 from wijkregie.safety_advice.templates import items
@@ -48,6 +48,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "changes": follow_up.score_changes(advice),
         "rounds": advice.rounds.prefetch_related("scores__photos"),
         "may_edit": advice.status == AdviceStatus.DRAFT,
+        "phases": [(v, label) for v, label in PlanPhase.choices if v != advice.plan_phase],
         "may_sign": advice.status == AdviceStatus.SUBMITTED
         and advice.author_id != request.user.pk})
 

@@ -236,3 +236,20 @@ def condition_status(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Condition updated."))
     return redirect("safety_advice:detail", pk=condition.advice_id)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_POST
+def new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new plan phase: a new draft version; the final one stays readable."""
+    advice = _draft(request, pk)
+    try:
+        fresh = services.new_version(user=request.user, advice=advice,
+                                     plan_phase=request.POST.get("plan_phase", ""))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(_field_messages(exc)))
+        return redirect("safety_advice:detail", pk=pk)
+    messages.success(request, _("Version %(v)d made for the new plan phase.") % {
+        "v": fresh.version})
+    return redirect("safety_advice:detail", pk=fresh.pk)
