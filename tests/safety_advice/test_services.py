@@ -2,7 +2,6 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -10,8 +9,6 @@ from shapely.geometry import box
 
 from wijkregie.areas.geometry import from_geojson
 from wijkregie.areas.models import Area, AreaLevel
-from wijkregie.core.models import User
-from wijkregie.core.roles import SAFETY_ADVISER
 from wijkregie.safety_advice import follow_up, services
 from wijkregie.safety_advice.models import (
     AdviceStatus,
@@ -21,20 +18,6 @@ from wijkregie.safety_advice.models import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def adviser(demo):
-    return User.objects.get(username="adviseur")
-
-
-@pytest.fixture
-def second(adviser):
-    user = User.objects.create_user(username="adviseur2", password="x-Very-long-pass-42",
-                                    municipality=adviser.municipality,
-                                    organisation=adviser.organisation)
-    user.groups.add(Group.objects.get(name=SAFETY_ADVISER))
-    return User.objects.get(pk=user.pk)
 
 
 def _buurt(user):

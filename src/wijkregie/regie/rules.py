@@ -59,6 +59,8 @@ def clean_params(kind: str, params: dict, municipality: Municipality) -> dict:
     """The parameters of a rule of ``kind``, validated; a ValidationError names the field."""
     if not isinstance(params, dict):
         raise ValidationError({"params": _("the parameters must be an object")})
+    if kind in PARAM_CLEANERS:  # a kind another app registered with its own parameters
+        return PARAM_CLEANERS[kind](params, municipality)
     allowed = {RuleKind.AGREEMENT_OVERDUE: {"days"}, RuleKind.MEASURE_OVERDUE: {"days"},
                RuleKind.GOAL_OFF_PATH: {"periods", "indicator"},
                RuleKind.HOTSPOT_EMERGING: {"classes"},
@@ -218,7 +220,14 @@ EVALUATORS: dict[str, Callable[[EscalationRule, date, dict], Iterator[Finding]]]
 }
 
 
-def register(kind: str, evaluator: Callable[[EscalationRule, date, dict], Iterator[Finding]]
-             ) -> None:
-    """Add the evaluator of a kind (the plan's measures and goals register theirs)."""
+# Parameter validation of kinds registered by other apps (``clean_params`` asks these first).
+PARAM_CLEANERS: dict[str, Callable[[dict, Municipality], dict]] = {}
+
+
+def register(kind: str, evaluator: Callable[[EscalationRule, date, dict], Iterator[Finding]],
+             *, params: Callable[[dict, Municipality], dict] | None = None) -> None:
+    """Add the evaluator of a kind (the plan's measures and goals register theirs); a kind
+    outside ``RuleKind`` brings the validation of its parameters along."""
     EVALUATORS[kind] = evaluator
+    if params is not None:
+        PARAM_CLEANERS[kind] = params

@@ -12,14 +12,16 @@ from django.utils import timezone
 from wijkregie.areas.models import Area, AreaLevel
 from wijkregie.core.models import User
 from wijkregie.core.roles import SAFETY_ADVISER
-from wijkregie.demo.loader import DemoContext, demo_cleanup, demo_step
+from wijkregie.demo.loader import DemoContext, DemoLogin, demo_cleanup, demo_step
 from wijkregie.hotspots.models import NamedLocation
 from wijkregie.safety_advice import services
 from wijkregie.safety_advice.models import AdviceRequest, MandatoryRule, ScanTemplate
 from wijkregie.safety_advice.templates import items
 
 
-def _adviser(municipality, number: int) -> User:
+def _adviser(context: DemoContext, municipality, number: int) -> User:
+    """The n-th adviser of the town; a second one is made for the four-eyes sign-off,
+    with the demo password so the sign-off can be shown (listed among the logins)."""
     group = Group.objects.get(name=SAFETY_ADVISER)
     existing = [u for u in User.objects.filter(municipality=municipality, groups=group)
                 .order_by("pk")]
@@ -29,9 +31,16 @@ def _adviser(municipality, number: int) -> User:
                 municipality=municipality, first_name="Demo", last_name=f"adviser {number + 1}")
     if existing:
         user.organisation = existing[0].organisation
-    user.set_unusable_password()
+    password = User.objects.filter(username="adviseur").values_list("password", flat=True).first()
+    if password:
+        user.password = password  # the demo users' one hash of the demo password
+    else:
+        user.set_unusable_password()
     user.save()
     user.groups.add(group)
+    if password and user.organisation:
+        context.logins.append(DemoLogin(user.username, SAFETY_ADVISER, user.organisation.name,
+                                        municipality.name))
     return User.objects.get(pk=user.pk)
 
 
@@ -68,7 +77,7 @@ def build_safety_advice(context: DemoContext) -> None:
             municipality=municipality,
             defaults={"triggers": ["residence_space", "masterplan", "hotspot"],
                       "min_surface_m2": 5000})
-        author, second = _adviser(municipality, 0), _adviser(municipality, 1)
+        author, second = _adviser(context, municipality, 0), _adviser(context, municipality, 1)
         buurten = list(Area.objects.filter(municipality=municipality, level=AreaLevel.BUURT,
                                            geometry__isnull=False).order_by("code")[:2])
         if len(buurten) < 2:

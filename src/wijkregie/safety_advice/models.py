@@ -170,10 +170,16 @@ class ScanRound(models.Model):
     time_of_day = models.CharField(_("time of day"), max_length=10, choices=TimeOfDay.choices)
     weather = models.CharField(_("weather"), max_length=100, blank=True)
     walked_on = models.DateField(_("date"))
+    # The entry form's token: a resend of the same form (the browser kept it while
+    # offline) finds this round instead of saving a second one.
+    client_token = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["walked_on", "pk"]
+        constraints = [models.UniqueConstraint(
+            fields=["advice", "client_token"], condition=~models.Q(client_token=""),
+            name="safety_round_client_token_unique")]
 
     def __str__(self) -> str:
         return f"{self.walked_on} {self.time_of_day}"
@@ -226,6 +232,10 @@ class Condition(models.Model):
     status = models.CharField(max_length=10, choices=ConditionStatus.choices,
                               default=ConditionStatus.OPEN)
     reason = models.TextField(_("reason"), blank=True)
+    # The measure on the area's plan of approach made for this condition when the
+    # advice became final (once: a second sign-off path finds it linked).
+    measure = models.OneToOneField("regie.Measure", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="safety_condition")
 
     class Meta:
         ordering = ["deadline", "pk"]

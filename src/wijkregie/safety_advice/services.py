@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,8 +29,11 @@ from wijkregie.safety_advice.models import (
     ItemScore,
     MandatoryRule,
     Photo,
+    PlanPhase,
     ScanRound,
     ScanTemplate,
+    TimeOfDay,
+    Trigger,
     Verdict,
 )
 from wijkregie.safety_advice.templates import items, validate_definition
@@ -96,7 +99,7 @@ def clean_plan_polygon(municipality_id: int, geometry: Any) -> dict[str, Any]:
 
 
 def create_request(*, user: User, title: str, trigger: str, requester: str, plan_phase: str,
-                   due_date: date, template: ScanTemplate, area: Area | None = None,
+                   due_date: date | None, template: ScanTemplate, area: Area | None = None,
                    geometry: Any = None, hotspot_location: Any = None,
                    intent: str = "") -> Advice:
     """The intake; returns the first (draft) version of the advice."""
@@ -106,6 +109,12 @@ def create_request(*, user: User, title: str, trigger: str, requester: str, plan
         errors["title"] = _("give the plan a title")
     if not requester.strip():
         errors["requester"] = _("say who asks for the advice")
+    if trigger not in Trigger.values:
+        errors["trigger"] = _("choose a trigger")
+    if plan_phase not in PlanPhase.values:
+        errors["plan_phase"] = _("choose a plan phase")
+    if due_date is None:
+        errors["due_date"] = _("give a due date")
     if area is None and geometry is None and hotspot_location is None:
         errors["area"] = _("choose an area or draw the plan area")
     if area is not None and area.municipality_id != user.municipality_id:
@@ -179,15 +188,26 @@ def _locked(advice: Advice, seen_version: int | None) -> Advice:
 
 
 def add_round(*, user: User, advice: Advice, time_of_day: str, weather: str,
-              walked_on: date, scores: dict[str, dict[str, Any]]) -> ScanRound:
+              walked_on: date | None, scores: dict[str, dict[str, Any]],
+              client_token: str = "") -> ScanRound:
     """One scan round; every required item scored (or N/A where allowed), every value on
-    its item's scale."""
+    its item's scale. A round sent again with the same ``client_token`` (the browser
+    resent work it kept offline) is the round saved the first time, not a second one."""
     from wijkregie.safety_advice.rating import item_risk
 
     _own(user, advice.request.municipality_id)
+    client_token = client_token.strip()[:64]
+    if client_token:
+        done = ScanRound.objects.filter(advice=advice, client_token=client_token).first()
+        if done is not None:
+            return done
     if advice.status != AdviceStatus.DRAFT:
         raise ValidationError(_("only a draft advice takes scan rounds"))
     errors: dict[str, str] = {}
+    if time_of_day not in TimeOfDay.values:
+        errors["time_of_day"] = _("choose day or night")
+    if walked_on is None:
+        errors["walked_on"] = _("give the date of the walk")
     for _theme, item in items(advice.request.template.definition):
         entry = scores.get(item["key"], {})
         value = str(entry.get("value", "")).strip()
@@ -204,9 +224,18 @@ def add_round(*, user: User, advice: Advice, time_of_day: str, weather: str,
                 errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    try:
+        return _save_round(user, advice, time_of_day, weather, walked_on, scores, client_token)
+    except IntegrityError:  # the same token saved by a concurrent resend meanwhile
+        return ScanRound.objects.get(advice=advice, client_token=client_token)
+
+
+def _save_round(user: User, advice: Advice, time_of_day: str, weather: str, walked_on: date,
+                scores: dict[str, dict[str, Any]], client_token: str) -> ScanRound:
     with transaction.atomic():
         scan = ScanRound.objects.create(advice=advice, time_of_day=time_of_day,
-                                        weather=weather, walked_on=walked_on)
+                                        weather=weather.strip(), walked_on=walked_on,
+                                        client_token=client_token)
         for _theme, item in items(advice.request.template.definition):
             entry = scores.get(item["key"], {})
             ItemScore.objects.create(round=scan, item_key=item["key"],
@@ -327,6 +356,9 @@ def sign_off(*, user: User, advice: Advice, seen_version: int | None = None) -> 
         current.signed_off_at = timezone.now()
         _transition(current, AdviceStatus.FINAL)
         audit.record(AuditAction.UPDATE, actor=user, obj=current, detail={"to": "final"})
+        from wijkregie.safety_advice.regie_link import conditions_to_measures
+
+        conditions_to_measures(current, user)
     return current
 
 

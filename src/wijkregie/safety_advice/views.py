@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from wijkregie.core import audit
 from wijkregie.core.models import AuditAction
-from wijkregie.safety_advice import follow_up, selectors, services
-from wijkregie.safety_advice.models import AdviceStatus
+from wijkregie.safety_advice import follow_up, regie_link, selectors, services
+from wijkregie.safety_advice.models import AdviceStatus, PlanPhase
 from wijkregie.safety_advice.pdf import advice_pdf
 from wijkregie.safety_advice.rating import BAND_LABELS
 from wijkregie.safety_advice.templates import items
@@ -25,10 +25,11 @@ VIEW = "safety_advice.view_advice"
 @permission_required(VIEW, raise_exception=True)
 def index(request: HttpRequest) -> HttpResponse:
     mine = selectors.current_advices(request.user)
+    municipality = request.user.municipality_id
     return render(request, "safety_advice/index.html", {
         "advices": mine,
-        "overdue": follow_up.overdue_conditions(request.user.municipality_id)
-        if request.user.municipality_id else []})
+        "overdue": follow_up.overdue_conditions(municipality) if municipality else [],
+        "proposals": regie_link.intake_proposals(municipality) if municipality else []})
 
 
 @login_required
@@ -45,6 +46,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "items": items(advice.request.template.definition),
         "versions": advice.request.advices.order_by("version"),
         "changes": follow_up.score_changes(advice),
+        "rounds": advice.rounds.prefetch_related("scores__photos"),
+        "may_edit": advice.status == AdviceStatus.DRAFT,
+        "phases": [(v, label) for v, label in PlanPhase.choices if v != advice.plan_phase],
         "may_sign": advice.status == AdviceStatus.SUBMITTED
         and advice.author_id != request.user.pk})
 
