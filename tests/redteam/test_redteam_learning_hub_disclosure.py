@@ -92,3 +92,20 @@ def test_percentage_above_the_upper_bound_is_refused(setup):
     assert response.status_code == 422, response.content
     assert json.loads(response.content)["error"] == "suppressed_value"
     assert PublishedDocument.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="open: a future-dated document locks a member's later "
+                   "documents out as stale")
+def test_a_document_dated_in_the_future_is_refused(setup):
+    """Break: the hub's replay guard keeps only documents generated after the member's
+    latest ``generated_at``, and takes that time from the document without bounding it.
+    A signed document dated 2199 (a sender's wrong clock, or one bad run) is stored, and
+    from then on every genuine document of that municipality is refused as "stale"
+    (409): the hub shows the 2199 one as the latest for ever."""
+    key, document = setup
+    future = copy.deepcopy(document)
+    future["generated_at"] = "2199-01-01T00:00:00.000000Z"
+    first = _post(envelope_bytes(future, key))
+    assert first.status_code in (400, 422), first.content
+    assert PublishedDocument.objects.count() == 0
