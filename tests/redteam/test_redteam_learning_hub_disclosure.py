@@ -109,3 +109,45 @@ def test_a_document_dated_in_the_future_is_refused(setup):
     first = _post(envelope_bytes(future, key))
     assert first.status_code in (400, 422), first.content
     assert PublishedDocument.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="open: a withheld figure's text may carry the hidden "
+                   "number")
+def test_withheld_figure_text_carrying_the_number_is_refused(setup):
+    """Break: ``disclosure_check`` looks for a ``value`` key on a withheld figure only;
+    its ``text`` is any string of up to 40 characters. A withheld ``woninginbraak``
+    figure with text "3" (the count the rule hides as "< 5") is stored by the hub."""
+    key, document = setup
+    crafted = copy.deepcopy(document)
+    figure = next(f for area in crafted["programme_areas"] for f in area["figures"]
+                  if f["status"] == "shown")
+    figure.clear()
+    figure.update(indicator="woninginbraak", year=2024, status="withheld", reason="bounded",
+                  text="3")
+    response = _post(envelope_bytes(crafted, key))
+    assert response.status_code == 422, response.content
+    assert PublishedDocument.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="open: personal data in a practice text is published "
+                   "to and stored by the hub")
+def test_personal_data_in_a_practice_does_not_reach_the_hub(demo):
+    """Break: a local practice's description is free text; an analyst notes the contact
+    person in it. ``document.practice_descriptions`` publishes the text as is, and the
+    hub stores it: neither side looks for personal data (an e-mail address and a mobile
+    number here), although "never personal data" crosses to the hub."""
+    from wijkregie.learning.models import LocalPractice
+
+    PublishedDocument.objects.all().delete()
+    practice = LocalPractice.objects.filter(municipality__programme_areas__isnull=False).first()
+    municipality = practice.municipality
+    key = member_with_key(municipality)
+    practice.description = ("Aanpak met buurtcoach Jan de Vries, jan.devries@example.org, "
+                            "06-12345678.")
+    practice.save(update_fields=["description"])
+    response = _post(envelope_bytes(build_document(municipality), key))
+    stored = json.dumps([d.payload for d in PublishedDocument.objects.all()])
+    assert "jan.devries@example.org" not in stored and "06-12345678" not in stored, \
+        response.status_code
