@@ -21,7 +21,6 @@ from wijkregie.learning import programme
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.xfail(strict=True, reason="open: programme export writes area names as formulas")
 def test_programme_area_name_is_no_formula_in_the_export(demo, login):
     indicator = programme.shared_indicators()[0]
     area = ProgrammeArea.objects.filter(observations__indicator=indicator).first()

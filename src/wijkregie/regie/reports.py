@@ -17,6 +17,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
 from wijkregie.core.models import User
+from wijkregie.core.spreadsheet import append_text_safe
 from wijkregie.regie import selectors
 from wijkregie.regie.models import MeasureUpdate, Plan
 from wijkregie.regie.services import Progress
@@ -107,32 +108,35 @@ def plan_xlsx(user: User, plan: Plan) -> bytes:
     book = Workbook()
     goals = book.active
     goals.title = str(_("Goals"))[:31]
-    goals.append([str(_(h)) for h in ("Pillar", "Goal", "Indicator", "Baseline year",
-                                       "Baseline", "Latest year", "Latest figure",
-                                       "Milestone year", "Milestone", "Target",
-                                       "Horizon year", "Traffic light")])
+    append_text_safe(goals, [str(_(h)) for h in (
+        "Pillar", "Goal", "Indicator", "Baseline year", "Baseline", "Latest year",
+        "Latest figure", "Milestone year", "Milestone", "Target", "Horizon year",
+        "Traffic light")])
     for block in selectors.pillar_blocks(user, plan):
         for row in block.goals:
             g, p = row.goal, row.progress
-            goals.append([block.pillar.name, g.statement, g.indicator.name_nl, g.baseline_year,
-                          g.baseline_value, p.latest_year, p.latest_value, p.planned_year,
-                          p.planned_value, p.target_value, g.horizon_year, _light(p)])
+            append_text_safe(goals, [
+                block.pillar.name, g.statement, g.indicator.name_nl, g.baseline_year,
+                g.baseline_value, p.latest_year, p.latest_value, p.planned_year,
+                p.planned_value, p.target_value, g.horizon_year, _light(p)])
     measures = book.create_sheet(str(_("Measures"))[:31])
-    measures.append([str(_(h)) for h in ("Measure", "Kind", "Lead partner", "Budget",
-                                          "Funding stream", "Start", "End", "Status",
-                                          "Overdue")])
+    append_text_safe(measures, [str(_(h)) for h in (
+        "Measure", "Kind", "Lead partner", "Budget", "Funding stream", "Start", "End",
+        "Status", "Overdue")])
     for row in selectors.measure_rows(plan):
         m = row.measure
-        measures.append([m.title, str(m.get_kind_display()), m.lead_organisation.name,
-                         float(m.budget) if m.budget is not None else None, m.funding_stream,
-                         m.start, m.end, str(m.get_status_display()), row.overdue])
+        append_text_safe(measures, [
+            m.title, str(m.get_kind_display()), m.lead_organisation.name,
+            float(m.budget) if m.budget is not None else None, m.funding_stream,
+            m.start, m.end, str(m.get_status_display()), row.overdue])
     updates = book.create_sheet(str(_("Updates"))[:31])
-    updates.append([str(_(h)) for h in ("Measure", "Period", "Status", "Spending",
-                                         "Deliverables done", "Narrative")])
+    append_text_safe(updates, [str(_(h)) for h in (
+        "Measure", "Period", "Status", "Spending", "Deliverables done", "Narrative")])
     for u in MeasureUpdate.objects.filter(measure__plan=plan).select_related("measure"):
-        updates.append([u.measure.title, u.period_label, str(u.get_status_display()),
-                        float(u.spending) if u.spending is not None else None,
-                        u.deliverables_done, u.narrative])
+        append_text_safe(updates, [
+            u.measure.title, u.period_label, str(u.get_status_display()),
+            float(u.spending) if u.spending is not None else None,
+            u.deliverables_done, u.narrative])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
