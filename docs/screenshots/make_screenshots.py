@@ -32,6 +32,7 @@ SHOTS = [
     ("signals-register-tablet.png", "agent", "/signals/register/", (820, 1180)),
     ("hotspots.png", "analist", "/hotspots/", (1280, 900)),
     ("mkba.png", "analist", "/impact/", (1280, 900)),
+    ("regie-area-picture.png", "regisseur", "/", (1280, 1200)),
     ("regie-plan.png", "regisseur", "/regie/", (1280, 1000)),
     ("safety-advice.png", "adviseur", "/veiligheidsadvies/", (1280, 900)),
     ("learning-programme.png", "programma", "/leerkring/", (1280, 1000)),

@@ -75,8 +75,24 @@ def test_analyst_sees_its_jobs_and_analyses(demo, login):
     assert 'class="map"' in overview.content.decode()
 
 
+def test_area_director_of_one_programme_area_starts_on_its_area_picture(demo, login):
+    from wijkregie.areas.models import ProgrammeArea
+
+    regisseur = User.objects.get(username="regisseur")
+    (area,) = ProgrammeArea.objects.filter(municipality=regisseur.municipality)
+    client = login("regisseur")
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == django_reverse(
+        "regie:picture", args=[area.municipality.code, area.slug])
+    assert client.get(response["Location"]).status_code == 200
+    # With a second programme area the plans page, which lists both, is the start.
+    ProgrammeArea.objects.create(municipality=regisseur.municipality, name="Tweede",
+                                 slug="tweede")
+    assert client.get("/")["Location"] == django_reverse("regie:index")
+
+
 @pytest.mark.parametrize(("username", "url_name", "perm"), [
-    ("regisseur", "regie:index", "regie.view_plan"),
     ("adviseur", "safety_advice:index", "safety_advice.view_advice"),
     ("programma", "learning:index", "learning.view_practice"),
 ])

@@ -70,11 +70,24 @@ def _role_home(user: User) -> str | None:
     names = set(user.groups.values_list("name", flat=True))
     for role, url_name, perm in ROLE_HOMES:
         if role in names and user.has_perm(perm):
+            if role == roles.GEBIEDSREGISSEUR:
+                picture = _area_picture(user)
+                if picture:
+                    return picture
             try:
                 return reverse(url_name)
             except NoReverseMatch:
                 continue
     return None
+
+
+def _area_picture(user: User) -> str | None:
+    """The area director of one programme area starts on its area picture; with several
+    the plans page lists them all, each with its picture."""
+    areas = list(area_selectors.programme_areas_for(user).select_related("municipality")[:2])
+    if len(areas) != 1:
+        return None
+    return reverse("regie:picture", args=[areas[0].municipality.code, areas[0].slug])
 
 
 def _partner_home(request: HttpRequest) -> dict[str, object]:
