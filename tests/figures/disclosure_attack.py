@@ -111,6 +111,34 @@ def assert_channels_hand_out_only(client, municipality: Municipality, year: int,
                 text = figure.text if figure.value is None else str(figure.value)
                 assert (record["value"], record["status"]) == (text, figure.status), (
                     indicator.key, record)
+            # The XLSX and GeoJSON downloads of the same table: the same rows, with
+            # numbers as numbers and a withheld figure as its published text only.
+            base = f"/figures/indicators/{indicator.key}/export"
+            for fmt, records in (("xlsx", _xlsx_records), ("geojson", _geojson_records)):
+                found = records(client.get(f"{base}.{fmt}{query}").content)
+                assert len(found) == len(rows) - 1, (indicator.key, fmt)
+                for record in found:
+                    figure = expected[(record["code"], record["name"])]
+                    shown = figure.text if figure.value is None else figure.value
+                    assert (record["value"], record["status"]) == (shown, figure.status), (
+                        indicator.key, fmt, record)
+
+
+def _xlsx_records(content: bytes) -> list[dict[str, object]]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content), read_only=True)["figures"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    for record in records:  # an empty cell (a programme area has no code) reads as None
+        record["code"] = record["code"] or ""
+    return records
+
+
+def _geojson_records(content: bytes) -> list[dict[str, object]]:
+    import json
+
+    return [feature["properties"] for feature in json.loads(content)["features"]]
 
 
 def assert_profiles_hand_out_only(client, municipality: Municipality, year: int,
