@@ -29,8 +29,6 @@ def _location(municipality, name: str, shape) -> NamedLocation:
         min_x=0, min_y=0, max_x=1, max_y=1, hotspot_class="new_hot_spot")
 
 
-@pytest.mark.xfail(strict=True, reason="open: desk analysis lists hot spots outside the "
-                   "plan area")
 def test_desk_analysis_lists_only_hot_spots_in_the_plan_area(demo):
     adviser = User.objects.get(username="adviseur")
     buurten = list(Area.objects.filter(municipality=adviser.municipality,

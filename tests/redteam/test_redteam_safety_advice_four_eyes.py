@@ -27,8 +27,6 @@ CROW = {k: {"value": v} for k, v in zip(
     ["D", "D", "D", "D", "D"], strict=True)}
 
 
-@pytest.mark.xfail(strict=True, reason="open: the adviser who rewrote the verdict can sign "
-                   "it off (four eyes on the author field only)")
 def test_adviser_who_rewrote_the_verdict_cannot_sign_it_off(demo):
     adviser = User.objects.get(username="adviseur")
     second = User.objects.create_user(username="adviseur2", password="x-Very-long-pass-42",

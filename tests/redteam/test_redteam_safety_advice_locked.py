@@ -54,7 +54,6 @@ def _final(adviser, second):
     return final
 
 
-@pytest.mark.xfail(strict=True, reason="open: a condition can be added to a final advice")
 def test_no_condition_added_after_sign_off(advisers):
     """Break: after the second adviser signed off a *favourable* advice, its author calls
     ``add_condition``; it is accepted and the final advice now has a condition its
@@ -67,7 +66,6 @@ def test_no_condition_added_after_sign_off(advisers):
     assert not final.conditions.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="open: a photo can be added to a final advice")
 def test_no_photo_added_after_sign_off(advisers):
     """Break: ``add_photo`` on an item score of a round of the signed-off advice is
     accepted; the evidence annexed to the final advice changes after sign-off."""

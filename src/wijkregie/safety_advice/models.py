@@ -145,6 +145,10 @@ class Advice(models.Model):
                                blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                related_name="+")
+    # Everyone who wrote content of this version (texts, verdict, rounds, photos,
+    # conditions); four eyes: none of them, nor the author, may sign it off.
+    content_editors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
+                                             related_name="+")
     signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
     signed_off_at = models.DateTimeField(null=True, blank=True)

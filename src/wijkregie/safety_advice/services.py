@@ -178,6 +178,19 @@ def _transition(advice: Advice, to_status: str) -> None:
     advice.save(update_fields=["status", "row_version", "signed_off_by", "signed_off_at"])
 
 
+def _edited_by(advice: Advice, user: User) -> None:
+    """Record ``user`` as a writer of the advice's content (for four eyes)."""
+    advice.content_editors.add(user)
+
+
+def _editable(advice: Advice) -> None:
+    """Only a draft advice may change; a submitted or final one is what is signed."""
+    if advice.status != AdviceStatus.DRAFT:
+        raise ValidationError({"status": _(
+            "the advice is %(status)s: only a draft advice can be changed") % {
+            "status": AdviceStatus(advice.status).label}})
+
+
 def _locked(advice: Advice, seen_version: int | None) -> Advice:
     current = Advice.objects.select_for_update().get(pk=advice.pk)
     seen = advice.row_version if seen_version is None else seen_version
@@ -242,6 +255,7 @@ def _save_round(user: User, advice: Advice, time_of_day: str, weather: str, walk
                                      value=str(entry.get("value", "")).strip(),
                                      not_applicable=bool(entry.get("na")),
                                      note=entry.get("note", ""))
+        _edited_by(advice, user)
         audit.record(AuditAction.CREATE, actor=user, obj=scan)
     return scan
 
@@ -276,6 +290,7 @@ def add_photo(*, user: User, score: ItemScore, upload: Any) -> Photo:
     """Read location and time, then store the pixels only: re-encoding without the EXIF
     block drops camera serial, owner and every other field."""
     _own(user, score.round.advice.request.municipality_id)
+    _editable(Advice.objects.get(pk=score.round.advice_id))
     if upload.size > MAX_PHOTO_BYTES:
         raise ValidationError({"image": _("the photo is larger than 10 MB")})
     try:
@@ -296,10 +311,13 @@ def add_photo(*, user: User, score: ItemScore, upload: Any) -> Photo:
     out = io.BytesIO()
     clean.save(out, format=PHOTO_FORMAT_NAMES[PHOTO_FORMATS[fmt]])
     with transaction.atomic():
+        advice = Advice.objects.select_for_update().get(pk=score.round.advice_id)
+        _editable(advice)
         photo = Photo(score=score, lat=lat, lon=lon, taken_at=taken)
         photo.image.save(f"photo.{PHOTO_FORMATS[fmt]}", ContentFile(out.getvalue()),
                          save=False)
         photo.save()
+        _edited_by(advice, user)
         audit.record(AuditAction.CREATE, actor=user, obj=photo)
     return photo
 
@@ -322,6 +340,7 @@ def update_advice(*, user: User, advice: Advice, seen_version: int | None = None
             setattr(current, name, value)
         current.row_version += 1
         current.save()
+        _edited_by(current, user)
         audit.record(AuditAction.UPDATE, actor=user, obj=current, detail={"fields": sorted(fields)})
     return current
 
@@ -352,6 +371,10 @@ def sign_off(*, user: User, advice: Advice, seen_version: int | None = None) -> 
         if current.author_id == user.pk:
             raise ValidationError({"signed_off_by": _(
                 "the author cannot sign off their own advice: a second adviser must")})
+        if current.content_editors.filter(pk=user.pk).exists():
+            raise ValidationError({"signed_off_by": _(
+                "you edited this advice, so you cannot sign it off: an adviser who did "
+                "not write it must")})
         current.signed_off_by = user
         current.signed_off_at = timezone.now()
         _transition(current, AdviceStatus.FINAL)
@@ -374,6 +397,7 @@ def send_back(*, user: User, advice: Advice, seen_version: int | None = None) ->
 def add_condition(*, user: User, advice: Advice, text: str, owner: str,
                   deadline: date | None) -> Condition:
     _own(user, advice.request.municipality_id)
+    _editable(Advice.objects.get(pk=advice.pk))
     errors = {}
     if not text.strip():
         errors["text"] = _("describe the condition")
@@ -384,8 +408,11 @@ def add_condition(*, user: User, advice: Advice, text: str, owner: str,
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        condition = Condition.objects.create(advice=advice, text=text.strip(),
+        current = Advice.objects.select_for_update().get(pk=advice.pk)
+        _editable(current)
+        condition = Condition.objects.create(advice=current, text=text.strip(),
                                              owner=owner.strip(), deadline=deadline)
+        _edited_by(current, user)
         audit.record(AuditAction.CREATE, actor=user, obj=condition)
     return condition
 

@@ -50,7 +50,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_edit": advice.status == AdviceStatus.DRAFT,
         "phases": [(v, label) for v, label in PlanPhase.choices if v != advice.plan_phase],
         "may_sign": advice.status == AdviceStatus.SUBMITTED
-        and advice.author_id != request.user.pk})
+        and advice.author_id != request.user.pk
+        and not advice.content_editors.filter(pk=request.user.pk).exists()})
 
 
 @login_required
