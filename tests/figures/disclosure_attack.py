@@ -23,8 +23,10 @@ The harness knows nothing of how the pipeline chooses what to hide; it only read
 from __future__ import annotations
 
 import csv
+import html
 import io
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -111,6 +113,8 @@ def assert_channels_hand_out_only(client, municipality: Municipality, year: int,
                 text = figure.text if figure.value is None else str(figure.value)
                 assert (record["value"], record["status"]) == (text, figure.status), (
                     indicator.key, record)
+            _assert_page_hands_out_only(client, f"/figures/indicators/{indicator.key}/{query}",
+                                        expected, len(rows) - 1)
             # The XLSX and GeoJSON downloads of the same table: the same rows, with
             # numbers as numbers and a withheld figure as its published text only.
             base = f"/figures/indicators/{indicator.key}/export"
@@ -122,6 +126,34 @@ def assert_channels_hand_out_only(client, municipality: Municipality, year: int,
                     shown = figure.text if figure.value is None else figure.value
                     assert (record["value"], record["status"]) == (shown, figure.status), (
                         indicator.key, fmt, record)
+
+
+_RANKING_ROW = re.compile(
+    r'<tr><td>\d+</td><td>(?P<code>[^<]*)</td>\s*<td><a href="[^"]*">(?P<name>[^<]*)</a></td>'
+    r'\s*<td class="num"><span class="figure figure-(?P<status>\w+)"[^>]*>(?P<text>[^<]*)'
+    r'</span>')
+_MAP_DATA = re.compile(r'<script id="map-data" type="application/json">(.*?)</script>', re.S)
+
+
+def _assert_page_hands_out_only(client, url: str, expected: dict, count: int  # type: ignore[no-untyped-def]
+                                ) -> None:
+    """The indicator page: its ranking table and the data of its map show each place's
+    published text and status, nothing more precise."""
+    import json
+
+    page = client.get(url).content.decode()
+    ranking = [m.groupdict() for m in _RANKING_ROW.finditer(page)]
+    assert len(ranking) == count, (url, len(ranking), count)
+    for row in ranking:
+        figure = expected[(html.unescape(row["code"]), html.unescape(row["name"]))]
+        assert (html.unescape(row["text"]), row["status"]) == (figure.text, figure.status), (
+            url, row)
+    features = json.loads(_MAP_DATA.search(page).group(1))["features"]
+    for feature in features:
+        properties = feature["properties"]
+        figure = expected[(properties["code"], properties["name"])]
+        assert properties["text"] == figure.text, (url, properties)
+        assert set(properties) == {"code", "name", "text", "class"}, (url, properties)
 
 
 def _xlsx_records(content: bytes) -> list[dict[str, object]]:
