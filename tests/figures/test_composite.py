@@ -88,3 +88,24 @@ def test_spec_validation():
     with pytest.raises(ValueError, match="once"):
         CompositeSpec((SPEC.indicators[0], SPEC.indicators[0]))
     assert base_statistics(SPEC, {"only": BASE_YEAR["wijk_a"]}) == {}
+
+
+@pytest.mark.django_db
+def test_composite_totals_equal_the_composite_page_year_by_year(demo):
+    """The area picture's trend (one query) gives each year what the composite page
+    gives for that year."""
+    from wijkregie.areas.models import Area, AreaLevel
+    from wijkregie.core.models import User
+    from wijkregie.figures.composite_view import composite_context, composite_totals
+
+    user = User.objects.get(username="regisseur")
+    wijk = Area.objects.filter(municipality=user.municipality,
+                               level=AreaLevel.WIJK).order_by("code")[1]
+    points, base_year = composite_totals(user, user.municipality, "wijk", wijk)
+    first = composite_context(user, user.municipality, "wijk", None)
+    assert base_year == first["base_year"] and [y for y, _ in points] == first["years"]
+    assert any(total is not None for _, total in points)
+    for year, total in points:
+        rows = composite_context(user, user.municipality, "wijk", str(year))["rows"]
+        expected = next((r["total"] for r in rows if r["area"].pk == wijk.pk), None)
+        assert total == pytest.approx(expected) if expected is not None else total is None

@@ -71,3 +71,35 @@ def composite_context(user: User, municipality: Municipality, level: str,
         })
     return {"municipality": municipality, "rows": rows, "years": years, "year": year,
             "base_year": years[0], "pillars": PILLARS, "n_indicators": len(spec.indicators)}
+
+
+def composite_totals(user: User, municipality: Municipality, level: str, area: Area
+                     ) -> tuple[list[tuple[int, float | None]], int | None]:
+    """One area's composite total per year (oldest first) against its level's base
+    year, as :func:`composite_context` gives it year by year, from one query."""
+    spec, indicator_ids = composite_spec(user)
+    if not spec.indicators:
+        return [], None
+    area_ids = list(Area.objects.filter(municipality=municipality, level=level)
+                    .values_list("pk", flat=True))
+    keys = dict(zip(indicator_ids, [s.key for s in spec.indicators], strict=True))
+    by_year: dict[int, dict[str, dict[str, float | None]]] = defaultdict(
+        lambda: defaultdict(dict))
+    for area_id, indicator_id, year, value in Observation.objects.filter(
+            area_id__in=area_ids, indicator_id__in=indicator_ids, month=0
+    ).values_list("area_id", "indicator_id", "year", "shown_value"):
+        by_year[year][str(area_id)][keys[indicator_id]] = value
+    if not by_year:
+        return [], None
+    years = sorted(by_year)
+    base = engine.base_statistics(spec, by_year[years[0]])
+    points: list[tuple[int, float | None]] = []
+    for year in years:
+        # Scored with every area of the year, as the composite page does.
+        result = engine.compute_composite(spec, by_year[year], base).get(str(area.pk))
+        present = [] if result is None else [
+            p.score for p in (result.pillars.get(q) for q in PILLARS)
+            if p is not None and p.score is not None]
+        points.append((year, sum(present) / len(present)
+                       if len(present) == len(PILLARS) else None))
+    return points, years[0]

@@ -27,7 +27,7 @@ from wijkregie.areas.models import Area, ProgrammeArea
 from wijkregie.areas.selectors import programme_areas_for
 from wijkregie.core.models import Municipality, User
 from wijkregie.figures import selectors as figure_selectors
-from wijkregie.figures.composite_view import composite_context
+from wijkregie.figures.composite_view import composite_totals
 from wijkregie.figures.disclosure import format_number
 from wijkregie.figures.models import Indicator, Polarity
 from wijkregie.hotspots import selectors as hotspot_selectors
@@ -120,14 +120,8 @@ def composite(user: User, place: Place) -> Composite:
                          reverse("learning:area", args=[place.municipality.code,
                                                         place.programme_area.slug]))
     assert place.wijk is not None
-    first = composite_context(user, place.municipality, "wijk", None)
-    points = []
-    for year in first.get("years", []):
-        context = first if year == first["year"] else composite_context(
-            user, place.municipality, "wijk", str(year))
-        row = next((r for r in context["rows"] if r["area"].pk == place.wijk.pk), None)
-        points.append((year, row["total"] if row else None))
-    return Composite(points, first.get("base_year"),
+    points, base_year = composite_totals(user, place.municipality, "wijk", place.wijk)
+    return Composite(points, base_year,
                      reverse("figures:composite") + "?level=wijk")
 
 
