@@ -95,7 +95,8 @@ def _raise(rule: EscalationRule, finding: rules.Finding, *, actor: User | None
                 programme_area=finding.programme_area, case_id=finding.case_id,
                 reason=finding.reason[:500], evidence=finding.evidence,
                 state=rule.start_level, raised_at=now)
-            owners = finding.owners or _area_directors(rule.municipality_id)
+            owners = ([owner for owner in finding.owners if owner.is_active]
+                      or _area_directors(rule.municipality_id))
             escalation.owners.set(owners)
             EscalationStep.objects.create(escalation=escalation, at=now, actor=actor,
                                           action="raise", to_state=rule.start_level,
@@ -118,7 +119,7 @@ def _notify(escalation: Escalation, text: str) -> None:
     """In-app notifications and an e-mail to each owner (Django's mail backend)."""
     url = reverse("regie:escalation", args=[escalation.pk])
     now = timezone.now()
-    owners = list(escalation.owners.all())
+    owners = list(escalation.owners.filter(is_active=True))  # never an inactive account
     Notification.objects.bulk_create([
         Notification(user=owner, escalation=escalation, text=text[:500], url=url,
                      created_at=now) for owner in owners])
