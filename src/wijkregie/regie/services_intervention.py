@@ -143,8 +143,20 @@ class AgreementChangedMeanwhile(ValidationError):
 
 
 def may_direct(user: User, escalation: Escalation) -> bool:
-    return bool(user.is_authenticated and user.municipality_id == escalation.municipality_id
-                and user.has_perm("regie.change_escalation"))
+    """Area directors (who keep the rules) move every escalation of their municipality;
+    case directors only the escalations of cases they direct and may see."""
+    from wijkregie.signals import selectors as signal_selectors
+
+    if not (user.is_authenticated and user.municipality_id == escalation.municipality_id
+            and user.has_perm("regie.change_escalation")):
+        return False
+    if user.has_perm("regie.change_escalationrule"):  # the area director's permission
+        return True
+    if escalation.case_id is None:  # an area escalation: the area director's decision
+        return False
+    case = Case.objects.filter(pk=escalation.case_id).only("director_id").first()
+    return bool(case is not None and user.pk in _plan_directors(case)
+                and signal_selectors.cases_for(user).filter(pk=case.pk).exists())
 
 
 def move(*, user: User, escalation: Escalation, action: str, decision: str,
@@ -193,11 +205,26 @@ def move(*, user: User, escalation: Escalation, action: str, decision: str,
 
 # --- case plans ----------------------------------------------------------------------
 
-def _directed_plan(user: User, case: Case) -> None:
+def _plan_directors(case: Case) -> set[int]:
+    """The case's director (who alone changes the case, as in the signals app) and the
+    director of its plan."""
+    plan_director = (CasePlan.objects.filter(case_id=case.pk)
+                     .values_list("director_id", flat=True).first())
+    return {pk for pk in (case.director_id, plan_director) if pk is not None}
+
+
+def may_keep_plan(user: User, case: Case) -> bool:
+    """Only the plan's (or the case's) director, who may see the case, changes the plan;
+    another case director of a participating partner reads it only."""
     from wijkregie.signals import selectors as signal_selectors
 
-    if not (user.has_perm("regie.change_caseplan")
-            and signal_selectors.cases_for(user).filter(pk=case.pk).exists()):
+    return bool(user.is_authenticated and user.has_perm("regie.change_caseplan")
+                and user.pk in _plan_directors(case)
+                and signal_selectors.cases_for(user).filter(pk=case.pk).exists())
+
+
+def _directed_plan(user: User, case: Case) -> None:
+    if not may_keep_plan(user, case):
         raise PermissionDenied("regie.caseplan")
 
 
