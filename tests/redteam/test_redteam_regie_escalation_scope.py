@@ -35,7 +35,6 @@ def _escalation(municipality, *, case) -> Escalation:
         state="casusoverleg", raised_at=timezone.now())
 
 
-@pytest.mark.xfail(strict=True, reason="open: a case director moves an area escalation")
 def test_case_director_cannot_move_an_area_escalation(demo, login):
     director = User.objects.get(username="casusregisseur")
     escalation = _escalation(director.municipality, case=None)
@@ -49,7 +48,6 @@ def test_case_director_cannot_move_an_area_escalation(demo, login):
     assert response.status_code in (403, 404)
 
 
-@pytest.mark.xfail(strict=True, reason="open: reading a case escalation is not audited")
 def test_reading_a_case_escalation_is_audited(demo, login):
     from wijkregie.regie.models_intervention import CasePlan
 

@@ -23,7 +23,6 @@ pytestmark = pytest.mark.django_db
 STATEMENT = "Verschil wijk<stad halveren & jeugd <18 aan het werk"
 
 
-@pytest.mark.xfail(strict=True, reason="open: goal statement is parsed as markup in the PDF")
 def test_statement_with_a_less_than_sign_is_printed(demo, login):
     director = User.objects.get(username="regisseur")
     goal = Goal.objects.filter(plan__programme_area__municipality=director.municipality).first()

@@ -14,9 +14,10 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table
 
 from wijkregie.core.models import User
+from wijkregie.core.pdf import paragraph
 from wijkregie.core.spreadsheet import append_text_safe
 from wijkregie.regie import selectors
 from wijkregie.regie.models import MeasureUpdate, Plan
@@ -54,18 +55,18 @@ def plan_pdf(user: User, plan: Plan, *, year: int | None = None,
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, title=plan.title)
     period = f"{year}-Q{quarter}" if year and quarter else (str(year) if year else "")
-    story: list = [Paragraph(plan.title, styles["Title"]),
-                   Paragraph(f"{_('Programme area')}: {plan.programme_area.name}"
+    story: list = [paragraph(plan.title, styles["Title"]),
+                   paragraph(f"{_('Programme area')}: {plan.programme_area.name}"
                              + (f" · {_('Period')}: {period}" if period else ""),
                              styles["Normal"]), Spacer(1, 8)]
     for block in selectors.pillar_blocks(user, plan):
-        story.append(Paragraph(block.pillar.name, styles["Heading2"]))
+        story.append(paragraph(block.pillar.name, styles["Heading2"]))
         for row in block.goals:
             goal, progress = row.goal, row.progress
             decimals = goal.indicator.decimals
             latest = (f"{nl_number(progress.latest_value, decimals)} ({progress.latest_year})"
                       if progress.has_figure else _("no figure yet"))
-            story.append(Paragraph(goal.statement, styles["Heading3"]))
+            story.append(paragraph(goal.statement, styles["Heading3"]))
             story.append(Table([
                 [_("Indicator"), goal.indicator.name_nl],
                 [_("Baseline"), f"{nl_number(goal.baseline_value, decimals)} "
@@ -80,7 +81,7 @@ def plan_pdf(user: User, plan: Plan, *, year: int | None = None,
             chart = _trend_chart(progress, [(m.year, m.value) for m in goal.milestones.all()])
             if chart is not None:
                 story.append(chart)
-    story.append(Paragraph(_("Measures"), styles["Heading2"]))
+    story.append(paragraph(_("Measures"), styles["Heading2"]))
     updates = MeasureUpdate.objects.filter(measure__plan=plan)
     if year:
         updates = updates.filter(year=year)
@@ -92,11 +93,11 @@ def plan_pdf(user: User, plan: Plan, *, year: int | None = None,
     rows = [[_("Measure"), _("Lead partner"), _("Status"), _("End"), _("Updates")]]
     for row in selectors.measure_rows(plan):
         m = row.measure
-        rows.append([Paragraph(m.title, styles["Normal"]), m.lead_organisation.name,
+        rows.append([paragraph(m.title, styles["Normal"]), m.lead_organisation.name,
                      str(m.get_status_display()) + (f" ({_('overdue')})" if row.overdue
                                                     else ""),
                      m.end.strftime("%d-%m-%Y"),
-                     Paragraph(", ".join(f"{u.period_label} {u.get_status_display()}"
+                     paragraph(", ".join(f"{u.period_label} {u.get_status_display()}"
                                          for u in by_measure.get(m.pk, [])),
                                styles["Normal"])])
     story.append(Table(rows, hAlign="LEFT", repeatRows=1, colWidths=[130, 110, 70, 60, 81]))

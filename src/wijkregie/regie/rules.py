@@ -115,11 +115,20 @@ def _areas(rule: EscalationRule) -> list[ProgrammeArea]:
     return list(ProgrammeArea.objects.filter(municipality_id=rule.municipality_id))
 
 
+def _active_owner(director: User | None, case) -> list[User]:
+    """The plan's director, else the case's director, if still active; none (the area
+    directors then own the escalation) when neither is."""
+    for user in (director, case.director):
+        if user is not None and user.is_active:
+            return [user]
+    return []
+
+
 def _agreement_overdue(rule: EscalationRule, today: date, _cache: dict) -> Iterator[Finding]:
     days = rule.params.get("days", 0)
     agreements = (Agreement.objects.filter(plan__case__municipality_id=rule.municipality_id)
                   .exclude(status=AgreementStatus.DONE)
-                  .select_related("plan__case", "plan__director", "owner"))
+                  .select_related("plan__case__director", "plan__director", "owner"))
     for agreement in agreements:
         late = agreement.days_overdue(today)
         if late <= days:
@@ -134,7 +143,7 @@ def _agreement_overdue(rule: EscalationRule, today: date, _cache: dict) -> Itera
             evidence={"numbers": {"days_overdue": late, "threshold_days": days,
                                   "due_on": agreement.due_on.isoformat()},
                       "links": [{"label": _("case plan"), "url": link}]},
-            case_id=case.pk, owners=[agreement.plan.director])
+            case_id=case.pk, owners=_active_owner(agreement.plan.director, case))
 
 
 def _hotspot_emerging(rule: EscalationRule, today: date, _cache: dict) -> Iterator[Finding]:

@@ -26,11 +26,21 @@ def needs_attention(user: User) -> list[Escalation]:
                 .select_related("programme_area", "rule").order_by("deadline", "-raised_at"))
 
 
-def get_escalation(user: User, pk: int) -> Escalation:
+def get_escalation(user: User, pk: int, *, request: HttpRequest | None = None,
+                   audited: bool = False) -> Escalation:
+    """One escalation; ``audited``: the read of a case's escalation (need-to-know as the
+    case) is audited like the read of its case plan."""
     try:
-        return escalations_for(user).select_related("programme_area", "rule").get(pk=pk)
+        escalation = escalations_for(user).select_related(
+            "programme_area", "rule", "case").get(pk=pk)
     except Escalation.DoesNotExist as exc:
         raise Http404 from exc
+    if audited and escalation.case_id is not None:
+        signal_selectors.audit_read(
+            AuditAction.VIEW, user=user, request=request, purpose=escalation.case.purpose,
+            object_type="regie.escalation", object_id=escalation.pk, subject_refs=[],
+            detail={"case": escalation.case_id})
+    return escalation
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:

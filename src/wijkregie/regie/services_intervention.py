@@ -95,7 +95,8 @@ def _raise(rule: EscalationRule, finding: rules.Finding, *, actor: User | None
                 programme_area=finding.programme_area, case_id=finding.case_id,
                 reason=finding.reason[:500], evidence=finding.evidence,
                 state=rule.start_level, raised_at=now)
-            owners = finding.owners or _area_directors(rule.municipality_id)
+            owners = ([owner for owner in finding.owners if owner.is_active]
+                      or _area_directors(rule.municipality_id))
             escalation.owners.set(owners)
             EscalationStep.objects.create(escalation=escalation, at=now, actor=actor,
                                           action="raise", to_state=rule.start_level,
@@ -118,7 +119,7 @@ def _notify(escalation: Escalation, text: str) -> None:
     """In-app notifications and an e-mail to each owner (Django's mail backend)."""
     url = reverse("regie:escalation", args=[escalation.pk])
     now = timezone.now()
-    owners = list(escalation.owners.all())
+    owners = list(escalation.owners.filter(is_active=True))  # never an inactive account
     Notification.objects.bulk_create([
         Notification(user=owner, escalation=escalation, text=text[:500], url=url,
                      created_at=now) for owner in owners])
@@ -142,8 +143,20 @@ class AgreementChangedMeanwhile(ValidationError):
 
 
 def may_direct(user: User, escalation: Escalation) -> bool:
-    return bool(user.is_authenticated and user.municipality_id == escalation.municipality_id
-                and user.has_perm("regie.change_escalation"))
+    """Area directors (who keep the rules) move every escalation of their municipality;
+    case directors only the escalations of cases they direct and may see."""
+    from wijkregie.signals import selectors as signal_selectors
+
+    if not (user.is_authenticated and user.municipality_id == escalation.municipality_id
+            and user.has_perm("regie.change_escalation")):
+        return False
+    if user.has_perm("regie.change_escalationrule"):  # the area director's permission
+        return True
+    if escalation.case_id is None:  # an area escalation: the area director's decision
+        return False
+    case = Case.objects.filter(pk=escalation.case_id).only("director_id").first()
+    return bool(case is not None and user.pk in _plan_directors(case)
+                and signal_selectors.cases_for(user).filter(pk=case.pk).exists())
 
 
 def move(*, user: User, escalation: Escalation, action: str, decision: str,
@@ -192,11 +205,26 @@ def move(*, user: User, escalation: Escalation, action: str, decision: str,
 
 # --- case plans ----------------------------------------------------------------------
 
-def _directed_plan(user: User, case: Case) -> None:
+def _plan_directors(case: Case) -> set[int]:
+    """The case's director (who alone changes the case, as in the signals app) and the
+    director of its plan."""
+    plan_director = (CasePlan.objects.filter(case_id=case.pk)
+                     .values_list("director_id", flat=True).first())
+    return {pk for pk in (case.director_id, plan_director) if pk is not None}
+
+
+def may_keep_plan(user: User, case: Case) -> bool:
+    """Only the plan's (or the case's) director, who may see the case, changes the plan;
+    another case director of a participating partner reads it only."""
     from wijkregie.signals import selectors as signal_selectors
 
-    if not (user.has_perm("regie.change_caseplan")
-            and signal_selectors.cases_for(user).filter(pk=case.pk).exists()):
+    return bool(user.is_authenticated and user.has_perm("regie.change_caseplan")
+                and user.pk in _plan_directors(case)
+                and signal_selectors.cases_for(user).filter(pk=case.pk).exists())
+
+
+def _directed_plan(user: User, case: Case) -> None:
+    if not may_keep_plan(user, case):
         raise PermissionDenied("regie.caseplan")
 
 

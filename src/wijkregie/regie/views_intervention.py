@@ -59,7 +59,7 @@ def evaluate_now(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    escalation = selectors.get_escalation(request.user, pk)
+    escalation = selectors.get_escalation(request.user, pk, request=request, audited=True)
     errors: list[str] = []
     status = 200
     if request.method == "POST":
@@ -120,7 +120,7 @@ def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValidationError, Agreement.DoesNotExist, ValueError) as exc:
             errors = _errors(exc) if isinstance(exc, ValidationError) else [str(_("not found"))]
             status = 409 if isinstance(exc, services.AgreementChangedMeanwhile) else 400
-    may_edit = request.user.has_perm("regie.change_caseplan")
+    may_edit = services.may_keep_plan(request.user, case)
     return render(request, "regie/case_plan.html", {
         "case": case, "plan": plan, "errors": errors, "may_edit": may_edit,
         "agreements": list(plan.agreements.select_related("owner")) if plan else [],

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Image as PdfImage
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table
 
+from wijkregie.core.pdf import paragraph as _p
 from wijkregie.safety_advice.models import Advice, Photo, Trigger, Verdict
 from wijkregie.safety_advice.rating import BAND_LABELS
 from wijkregie.safety_advice.selectors import advice_rating
 from wijkregie.safety_advice.templates import items
-
-
-def _p(text: str, style) -> Paragraph:
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
 def advice_pdf(advice: Advice) -> bytes:
