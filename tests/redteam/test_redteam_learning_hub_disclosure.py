@@ -95,8 +95,6 @@ def test_percentage_above_the_upper_bound_is_refused(setup):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="open: a future-dated document locks a member's later "
-                   "documents out as stale")
 def test_a_document_dated_in_the_future_is_refused(setup):
     """Break: the hub's replay guard keeps only documents generated after the member's
     latest ``generated_at``, and takes that time from the document without bounding it.
