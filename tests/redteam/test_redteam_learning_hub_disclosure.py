@@ -52,8 +52,6 @@ def _post(body: bytes):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="open: hub accepts a count below the minimum when "
-                   "the document declares minimum_count null")
 def test_count_below_minimum_with_minimum_count_null_is_refused(setup):
     """Break: take the demo document, put the shared count indicator ``woninginbraak``
     (catalogue rule: small_count_threshold 5) with value 2 in a programme area, and
@@ -74,8 +72,6 @@ def test_count_below_minimum_with_minimum_count_null_is_refused(setup):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="open: hub does not check percentage bounds "
-                   "(upper_percent) of the disclosure rule")
 def test_percentage_above_the_upper_bound_is_refused(setup):
     """Break: the shared indicator ``ervaren_gezondheid_pct`` has ``upper_percent`` 90 in
     the catalogue, so 95,0 % is shown as "> 90 %" (bounded, no number). A signed
@@ -110,8 +106,6 @@ def test_a_document_dated_in_the_future_is_refused(setup):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="open: a withheld figure's text may carry the hidden "
-                   "number")
 def test_withheld_figure_text_carrying_the_number_is_refused(setup):
     """Break: ``disclosure_check`` looks for a ``value`` key on a withheld figure only;
     its ``text`` is any string of up to 40 characters. A withheld ``woninginbraak``
