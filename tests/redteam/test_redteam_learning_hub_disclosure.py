@@ -123,8 +123,6 @@ def test_withheld_figure_text_carrying_the_number_is_refused(setup):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="open: personal data in a practice text is published "
-                   "to and stored by the hub")
 def test_personal_data_in_a_practice_does_not_reach_the_hub(demo):
     """Break: a local practice's description is free text; an analyst notes the contact
     person in it. ``document.practice_descriptions`` publishes the text as is, and the

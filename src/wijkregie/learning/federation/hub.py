@@ -3,8 +3,9 @@
 Checks, in order, each refusing with a code and a message and storing nothing:
 ``malformed`` (not a JSON envelope), ``unknown_municipality`` (no active member with
 the document's code), ``bad_signature``, ``suppressed_value``
-(:mod:`.disclosure_check`), ``schema_error``, ``future_document`` (dated more than
-:data:`CLOCK_SKEW` after the hub's clock), ``stale`` (not newer than the member's
+(:mod:`.disclosure_check`), ``personal_data`` (:mod:`.personal_data`),
+``schema_error``, ``future_document`` (dated more than :data:`CLOCK_SKEW` after the
+hub's clock), ``stale`` (not newer than the member's
 last document: a replayed old document cannot pass as the latest). The store is one
 row written in a transaction holding the member's row lock.
 """
@@ -26,6 +27,7 @@ from wijkregie.core.models import AuditAction, AuditOutcome, municipality_code_v
 from wijkregie.learning.federation import signing
 from wijkregie.learning.federation.disclosure_check import suppressed_values
 from wijkregie.learning.federation.models import HubMember, PublishedDocument
+from wijkregie.learning.federation.personal_data import personal_data
 from wijkregie.learning.federation.schema import schema_errors
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -113,6 +115,10 @@ def _store(document: dict[str, Any], signature: str, code: str,
             raise Refused("suppressed_value",
                           _("The document carries a value that disclosure control hides."),
                           422, problems[:10])
+        if problems := personal_data(document):
+            raise Refused("personal_data",
+                          _("The document's practices carry personal data (an e-mail "
+                            "address or phone number)."), 422, problems[:10])
         if errors := schema_errors(document):
             raise Refused("schema_error", _("The document does not match the schema."),
                           422, errors)
