@@ -104,8 +104,11 @@ def test_probe_no_suppressed_value_in_any_published_field(demo):
     practice.indicators.set([o.indicator for o in hidden])
     document = build_document(municipality)
     assert schema_errors(document) == []
+    # Several practices may share a measure and an area: the intervention tells them apart.
     published = [p for p in document["practices"] if p["measure_id"] == practice.regie_measure_id
-                 and p["programme_area"] == practice.programme_area.slug]
+                 and p["programme_area"] == practice.programme_area.slug
+                 and p["intervention"]["slug"] == practice.intervention.slug
+                 and p["start_year"] == practice.start_year]
     assert published and published[0]["indicators"] == sorted({o.indicator.key for o in hidden})
     fields = list(_walk(document))
     assert len(fields) > 50

@@ -83,3 +83,30 @@ def test_scheduled_publish_is_off_without_a_hub_url(settings, monkeypatch):
 
     assert schedule(datetime.datetime(2026, 12, 7, 2, 15))  # a Monday
     assert not schedule(datetime.datetime(2026, 12, 8, 2, 15))
+
+
+@pytest.mark.django_db
+def test_publish_refuses_personal_data_in_a_practice(demo, monkeypatch):
+    """An e-mail address or phone number in a practice's free text: nothing is sent,
+    and the error names the practice and the field (not the found text)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from django.db.models import F
+
+    from wijkregie.learning.federation import publisher
+    from wijkregie.learning.models import LocalPractice
+
+    practice = LocalPractice.objects.select_related("intervention", "programme_area").filter(
+        programme_area__municipality=F("municipality")).first()
+    practice.description = "Contact: buurtcoach, +31 6 12345678 of coach@example.org."
+    practice.save(update_fields=["description"])
+    sent = []
+    monkeypatch.setattr(publisher, "post", lambda url, envelope: sent.append(url))
+    with pytest.raises(PublishError) as raised:
+        publisher.publish(practice.municipality, "https://hub.example.nl",
+                          Ed25519PrivateKey.generate())
+    message = str(raised.value)
+    assert sent == []
+    assert "personal data" in message and "description" in message
+    assert practice.intervention.slug in message and practice.programme_area.slug in message
+    assert "12345678" not in message and "coach@example.org" not in message
+

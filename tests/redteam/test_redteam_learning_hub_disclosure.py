@@ -52,8 +52,6 @@ def _post(body: bytes):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="open: hub accepts a count below the minimum when "
-                   "the document declares minimum_count null")
 def test_count_below_minimum_with_minimum_count_null_is_refused(setup):
     """Break: take the demo document, put the shared count indicator ``woninginbraak``
     (catalogue rule: small_count_threshold 5) with value 2 in a programme area, and
@@ -74,8 +72,6 @@ def test_count_below_minimum_with_minimum_count_null_is_refused(setup):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="open: hub does not check percentage bounds "
-                   "(upper_percent) of the disclosure rule")
 def test_percentage_above_the_upper_bound_is_refused(setup):
     """Break: the shared indicator ``ervaren_gezondheid_pct`` has ``upper_percent`` 90 in
     the catalogue, so 95,0 % is shown as "> 90 %" (bounded, no number). A signed
@@ -95,8 +91,6 @@ def test_percentage_above_the_upper_bound_is_refused(setup):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="open: a future-dated document locks a member's later "
-                   "documents out as stale")
 def test_a_document_dated_in_the_future_is_refused(setup):
     """Break: the hub's replay guard keeps only documents generated after the member's
     latest ``generated_at``, and takes that time from the document without bounding it.
@@ -112,8 +106,6 @@ def test_a_document_dated_in_the_future_is_refused(setup):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="open: a withheld figure's text may carry the hidden "
-                   "number")
 def test_withheld_figure_text_carrying_the_number_is_refused(setup):
     """Break: ``disclosure_check`` looks for a ``value`` key on a withheld figure only;
     its ``text`` is any string of up to 40 characters. A withheld ``woninginbraak``
@@ -131,8 +123,6 @@ def test_withheld_figure_text_carrying_the_number_is_refused(setup):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="open: personal data in a practice text is published "
-                   "to and stored by the hub")
 def test_personal_data_in_a_practice_does_not_reach_the_hub(demo):
     """Break: a local practice's description is free text; an analyst notes the contact
     person in it. ``document.practice_descriptions`` publishes the text as is, and the

@@ -3,7 +3,9 @@
 Checks, in order, each refusing with a code and a message and storing nothing:
 ``malformed`` (not a JSON envelope), ``unknown_municipality`` (no active member with
 the document's code), ``bad_signature``, ``suppressed_value``
-(:mod:`.disclosure_check`), ``schema_error``, ``stale`` (not newer than the member's
+(:mod:`.disclosure_check`), ``personal_data`` (:mod:`.personal_data`),
+``schema_error``, ``future_document`` (dated more than :data:`CLOCK_SKEW` after the
+hub's clock), ``stale`` (not newer than the member's
 last document: a replayed old document cannot pass as the latest). The store is one
 row written in a transaction holding the member's row lock.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -25,9 +27,13 @@ from wijkregie.core.models import AuditAction, AuditOutcome, municipality_code_v
 from wijkregie.learning.federation import signing
 from wijkregie.learning.federation.disclosure_check import suppressed_values
 from wijkregie.learning.federation.models import HubMember, PublishedDocument
+from wijkregie.learning.federation.personal_data import personal_data
 from wijkregie.learning.federation.schema import schema_errors
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+#: How far a sender's clock may run ahead of the hub's: a document dated later than
+#: this would pass as the member's latest for ever and lock its real documents out.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass
@@ -109,10 +115,22 @@ def _store(document: dict[str, Any], signature: str, code: str,
             raise Refused("suppressed_value",
                           _("The document carries a value that disclosure control hides."),
                           422, problems[:10])
+        if problems := personal_data(document):
+            raise Refused("personal_data",
+                          _("The document's practices carry personal data (an e-mail "
+                            "address or phone number)."), 422, problems[:10])
         if errors := schema_errors(document):
             raise Refused("schema_error", _("The document does not match the schema."),
                           422, errors)
         generated_at = datetime.fromisoformat(document["generated_at"].replace("Z", "+00:00"))
+        if generated_at.tzinfo is None:
+            generated_at = generated_at.replace(tzinfo=UTC)
+        if generated_at > datetime.now(UTC) + CLOCK_SKEW:
+            raise Refused("future_document",
+                          _("The document is dated in the future (%(generated_at)s); check "
+                            "the sender's clock.") % {"generated_at": document["generated_at"]},
+                          422, [f"generated_at: more than {int(CLOCK_SKEW.total_seconds() // 60)}"
+                                " minutes after the hub's time"])
         latest = member.documents.aggregate(latest=Max("generated_at"))["latest"]
         if latest is not None and generated_at <= latest:
             raise Refused("stale", _("The hub has a document of this municipality generated "

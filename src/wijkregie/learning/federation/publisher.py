@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from wijkregie.core.models import Municipality
 from wijkregie.learning.federation import signing
 from wijkregie.learning.federation.document import build_document
+from wijkregie.learning.federation.personal_data import personal_data
 from wijkregie.learning.federation.schema import schema_errors
 
 RECEIVE_PATH = "/leerkring/hub/documents/"
@@ -80,6 +81,9 @@ def publish(municipality: Municipality, hub: str,
     unless the hub stored it."""
     url = receive_url(hub)
     document = build_document(municipality)
+    if problems := personal_data(document):
+        raise PublishError(f"{municipality.code}: personal data in a practice, not published "
+                           "(remove it from the practice): " + "; ".join(problems))
     if errors := schema_errors(document):
         raise PublishError("the document does not match its schema: " + "; ".join(errors))
     envelope = signing.sign(document, key or signing.configured_private_key())
