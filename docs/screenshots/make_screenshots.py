@@ -27,7 +27,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
 # (file name, demo user, path or a callable that finds the path on the page, viewport)
 SHOTS = [
     ("figures-dashboard.png", "analist", "/figures/", (1280, 900)),
-    ("figures-area-profile.png", "analist", "first:/figures/areas/", (1280, 1000)),
+    ("figures-area-profile.png", "analist", "/figures/areas/GM9001/", (1280, 1000)),
     ("signals-overview.png", "agent", "/signals/", (1280, 1000)),
     ("signals-register-tablet.png", "agent", "/signals/register/", (820, 1180)),
     ("hotspots.png", "analist", "/hotspots/", (1280, 900)),
@@ -112,8 +112,8 @@ def main() -> None:
                     page.goto(f"{url}/login/")
                     page.fill("#id_username", user)
                     page.fill("#id_password", DEMO_PASSWORD)
-                    page.click("button[type=submit]")
-                    page.wait_for_url(re.compile(r".*/$"))
+                    page.click("button[type=submit]:has-text('Inloggen')")
+                    page.wait_for_url(re.compile(r"^(?!.*/login/).*/$"))
                     _second_factor(page, url)
                     contexts[user] = page
                 page = contexts[user]
