@@ -35,7 +35,7 @@ OWN_COMMANDS = {
     "backup": "back up database and files (keys stay apart): `backup [FOLDER]`",
     "restore": "restore a backup: `restore FOLDER [--yes]` (refuses under other keys)",
     "learning": "learning circle federation: `learning keygen`, `learning publish --hub URL`, "
-                "`learning hub-register --code GM0000 --name NAME --public-key KEY`",
+                "`learning hub-register --code GM0000 --name NAME --public-key=KEY`",
     "run_huey": "run the task queue worker (long jobs: imports, analyses)",
     "migrate": "create or update the database schema",
     "runserver": "development web server",

@@ -53,7 +53,7 @@ def test_publish_command_to_this_instance_as_hub(demo, monkeypatch, capsys):
     monkeypatch.setenv(signing.KEY_VARIABLE, signing.private_key_text(key))
     municipality = Municipality.objects.filter(is_demo=True).order_by("code").first()
     call_command("learning", "hub-register", "--code", municipality.code, "--name",
-                 municipality.name, "--public-key", signing.public_key_text(key))
+                 municipality.name, f"--public-key={signing.public_key_text(key)}")
     before = PublishedDocument.objects.filter(member__code=municipality.code).count()
     call_command("learning", "publish", "--hub", hub_url,
                  "--municipality", municipality.code)

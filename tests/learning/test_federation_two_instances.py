@@ -81,7 +81,7 @@ def test_publish_from_one_instance_to_another(instances):
     assert re.fullmatch(r"[A-Za-z0-9_-]{43}=", public_key)
     code = sorted(_members(municipality))[0]  # the demo made this instance its own hub
     hub.run("learning", "hub-register", "--code", code, "--name", "Demogemeente",
-            "--public-key", public_key)
+            f"--public-key={public_key}")
     assert "never" in _members(hub)[code]
 
     municipality.start()

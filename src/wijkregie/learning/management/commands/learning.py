@@ -15,7 +15,7 @@ from wijkregie.learning.federation import signing
 class Command(BaseCommand):
     help = ("Learning circle federation: `keygen [--output FILE]`, `public-key`, "
             "`publish --hub URL [--municipality GM0000]`, `hub-register --code GM0000 "
-            "--name NAME --public-key KEY`, `hub-members`")
+            "--name NAME --public-key=KEY`, `hub-members`")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
