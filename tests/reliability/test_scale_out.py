@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 import requests
 from django.db import connection
-from django.db.models import Max
 
 WIJKREGIE = [sys.executable, "-m", "wijkregie.cli"]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -33,15 +32,36 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _environment(redis_url: str, var_dir: Path) -> dict[str, str]:
+def _fresh_database() -> str:
+    """A database of its own (the test database may have been flushed by an earlier
+    transactional test, which removes the rows migrations wrote); its URL."""
+    import psycopg
+
+    db = connection.settings_dict
+    server = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    name = f"{db['NAME']}_scale_out"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{server}/{name}"
+
+
+def _one(url: str, sql: str, *args: object) -> tuple:
+    """One row from the nodes' database (unencrypted columns only: this process has not
+    the nodes' keys)."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute(sql, args).fetchone()
+
+
+def _environment(redis_url: str, var_dir: Path, database_url: str) -> dict[str, str]:
     """What every node gets alike: the database, the queue, the shared media folder and
     the same secrets (scale-out.md, step 3)."""
     from cryptography.fernet import Fernet
 
-    db = connection.settings_dict
     return {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"} | {
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-                        f"{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": database_url,
         "WIJKREGIE_REDIS_URL": redis_url,
         "WIJKREGIE_QUEUE_NAME": f"scale-out-{uuid.uuid4().hex[:8]}",
         "WIJKREGIE_VAR_DIR": str(var_dir),
@@ -104,16 +124,13 @@ def _log_in(session: requests.Session, login_on: str, second_factor_on: str,
     pytest.fail("the second factor was not accepted on the other server")
 
 
-@pytest.mark.django_db(transaction=True)
 def test_two_app_servers_and_a_worker_act_as_one_installation(services_required, tmp_path):
-    from wijkregie.areas.models import Area, AreaLevel
-    from wijkregie.core.models import Job, JobStatus, User
-    from wijkregie.figures.models import Indicator, Observation
-    from wijkregie.signals.models import Case, CaseEvent, CaseStatus
-
-    env = _environment(services_required, tmp_path / "shared-var")
-    subprocess.run([*WIJKREGIE, "demo", "load", "--seed", "1", "--scale", "test"], env=env,
-                   check=True, timeout=600, capture_output=True)
+    database = _fresh_database()
+    env = _environment(services_required, tmp_path / "shared-var", database)
+    for command in (["migrate", "-v0"], ["demo", "load", "--seed", "1", "--scale", "test"]):
+        done = subprocess.run([*WIJKREGIE, *command], env=env, timeout=600,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, (command, done.stderr[-2000:])
     first, url_a = _start_app_server(env)
     second, url_b = _start_app_server(env)
     worker = subprocess.Popen([*WIJKREGIE, "run_huey", "--quiet"], env=env,
@@ -131,10 +148,9 @@ def test_two_app_servers_and_a_worker_act_as_one_installation(services_required,
 
         # 2. Lost updates: one case, two status changes from "intake" at once, one per
         # server. One is made, the other is refused with 409 and told.
-        user = User.objects.get(username="casusregisseur")
-        # (Only unencrypted columns are read here: this process has not the nodes' keys.)
-        case_pk = Case.objects.filter(director=user, status=CaseStatus.INTAKE).order_by(
-            "pk").values_list("pk", flat=True)[0]
+        (case_pk,) = _one(database, "SELECT c.id FROM signals_case c JOIN core_user u ON "
+                          "u.id = c.director_id WHERE u.username = 'casusregisseur' AND "
+                          "c.status = 'intake' ORDER BY c.id LIMIT 1")
         tokens = {url: _form_token(director, f"{url}/signals/cases/{case_pk}/")
                   for url in (url_a, url_b)}
         changes = {url_a: {"to_status": "active"},
@@ -157,22 +173,29 @@ def test_two_app_servers_and_a_worker_act_as_one_installation(services_required,
             thread.join(timeout=60)
         assert sorted(answers.values()) == [302, 409], answers
         made = url_a if answers[url_a] == 302 else url_b
-        assert Case.objects.filter(pk=case_pk).values_list("status", flat=True).get() == \
-            changes[made]["to_status"]
-        assert list(CaseEvent.objects.filter(case_id=case_pk, kind="status").values_list(
-            "from_status", "to_status")) == [("intake", changes[made]["to_status"])]
+        assert _one(database, "SELECT status FROM signals_case WHERE id = %s", case_pk) == (
+            changes[made]["to_status"],)
+        import psycopg
+
+        with psycopg.connect(database) as conn:
+            history = conn.execute("SELECT from_status, to_status FROM signals_caseevent "
+                                   "WHERE case_id = %s AND kind = 'status'",
+                                   (case_pk,)).fetchall()
+        assert history == [("intake", changes[made]["to_status"])]
 
         # 3. Shared media and queue: a figures file uploaded to A is read by the worker;
         # the job it started is followed on B until it is done, and its figure is there.
         analyst = requests.Session()
         _log_in(analyst, url_b, url_a, "analist")
-        municipality = User.objects.get(username="analist").municipality
-        buurt = Area.objects.filter(municipality=municipality,
-                                    level=AreaLevel.BUURT).order_by("code")[0]
-        indicator = Indicator.objects.get(key="inwoners")
-        year = Observation.objects.filter(indicator=indicator, area=buurt).aggregate(
-            latest=Max("year"))["latest"]
-        csv = f"gebiedscode,periode,indicator,waarde\n{buurt.code},{year},inwoners,4321\n"
+        buurt_id, buurt_code = _one(
+            database, "SELECT a.id, a.code FROM areas_area a JOIN core_user u ON "
+            "u.municipality_id = a.municipality_id WHERE u.username = 'analist' AND "
+            "a.level = 'buurt' ORDER BY a.code LIMIT 1")
+        (indicator_id,) = _one(database, "SELECT id FROM figures_indicator WHERE key = "
+                               "'inwoners' ORDER BY id LIMIT 1")
+        (year,) = _one(database, "SELECT max(year) FROM figures_observation WHERE "
+                       "indicator_id = %s AND area_id = %s", indicator_id, buurt_id)
+        csv = f"gebiedscode,periode,indicator,waarde\n{buurt_code},{year},inwoners,4321\n"
         token = _form_token(analyst, f"{url_a}/figures/import/")
         upload = analyst.post(f"{url_a}/figures/import/", timeout=30, allow_redirects=False,
                               data={"csrfmiddlewaretoken": token, "replace": "cells"},
@@ -181,15 +204,18 @@ def test_two_app_servers_and_a_worker_act_as_one_installation(services_required,
         job_path = upload.headers["Location"]
         job_id = job_path.rstrip("/").rsplit("/", 1)[-1]
         deadline = time.monotonic() + 120
-        while Job.objects.get(pk=job_id).status in (JobStatus.QUEUED, JobStatus.RUNNING):
+        job_sql = "SELECT status, message FROM core_job WHERE id = %s"
+        job_id = uuid.UUID(job_id)
+        while _one(database, job_sql, job_id)[0] in ("queued", "running"):
             assert time.monotonic() < deadline, "the worker did not finish the job"
             time.sleep(0.5)
-        job = Job.objects.get(pk=job_id)
-        assert job.status == JobStatus.DONE, (job.status, job.message)
+        status, message = _one(database, job_sql, job_id)
+        assert status == "done", (status, message)
         page = analyst.get(f"{url_b}{job_path}", timeout=20)
         assert page.status_code == 200
-        assert Observation.objects.get(area=buurt, indicator=indicator, year=year,
-                                       month=0).value == 4321
+        assert _one(database, "SELECT value FROM figures_observation WHERE area_id = %s AND "
+                    "indicator_id = %s AND year = %s AND month = 0", buurt_id,
+                    indicator_id, year) == (4321,)
     finally:
         for process in (worker, first, second):
             process.terminate()
