@@ -11,7 +11,6 @@ they are made.
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -45,23 +44,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _second_factor(page, url: str) -> None:  # type: ignore[no-untyped-def]
-    import pyotp
-
-    from wijkregie.signals.demo_data import DEMO_TOTP_SECRET
-
-    page.goto(f"{url}/signals/2fa/?next=/")
-    for _attempt in range(8):
-        if page.locator("#id_code").count() == 0:
-            return
-        page.fill("#id_code", pyotp.TOTP(DEMO_TOTP_SECRET).now())
-        page.click("main button[type=submit]")
-        page.wait_for_load_state()
-        if page.locator("#id_code").count():
-            time.sleep(5)  # this 30 s step's code was used already
-    raise SystemExit("the second factor was not accepted")
-
-
 def _target(page, url: str, path: str) -> str:  # type: ignore[no-untyped-def]
     """A fixed path, or ``first:PREFIX``: the first link on the page whose path starts
     with PREFIX (an area whose code the demo chose)."""
@@ -80,7 +62,8 @@ def main() -> None:
     django.setup()
     from playwright.sync_api import sync_playwright
 
-    from wijkregie.demo.loader import DEMO_PASSWORD
+    sys.path.insert(0, str(HERE.parents[1]))  # the repository root, for tests.e2e
+    from tests.e2e.browser_login import log_in
 
     var_dir = tempfile.mkdtemp(prefix="wr-screenshots-")
     env = {k: v for k, v in os.environ.items()
@@ -109,12 +92,7 @@ def main() -> None:
                     context = browser.new_context(locale="nl-NL",
                                                   viewport={"width": 1280, "height": 900})
                     page = context.new_page()
-                    page.goto(f"{url}/login/")
-                    page.fill("#id_username", user)
-                    page.fill("#id_password", DEMO_PASSWORD)
-                    page.click("button[type=submit]:has-text('Inloggen')")
-                    page.wait_for_url(re.compile(r"^(?!.*/login/).*/$"))
-                    _second_factor(page, url)
+                    log_in(page, url, user)
                     contexts[user] = page
                 page = contexts[user]
                 page.set_viewport_size({"width": width, "height": height})

@@ -8,9 +8,9 @@ files and the printed demo logins.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from wijkregie.demo.loader import DEMO_PASSWORD
+from tests.e2e.browser_login import log_in
 
 WIJKREGIE = [sys.executable, "-m", "wijkregie.cli"]
 CHROMIUM = os.environ.get("WIJKREGIE_CHROMIUM", "/usr/bin/chromium")
@@ -78,6 +78,12 @@ def app_server(tmp_path_factory) -> Iterator[AppServer]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+    # Five failed logins from one address lock every login from it for 15 minutes, so a
+    # test that sends a wrong password or a used code breaks the tests after it, at random.
+    with sqlite3.connect(var_dir / "wijkregie.sqlite3") as database:
+        (failed,) = database.execute(
+            "SELECT count(*) FROM core_auditevent WHERE action = 'login_failed'").fetchone()
+    assert failed == 0, f"the e2e tests made {failed} failed logins (see the audit trail)"
 
 
 @pytest.fixture(scope="session")
@@ -95,25 +101,6 @@ def browser():
         browser.close()
 
 
-def _second_factor(page, url: str) -> None:  # type: ignore[no-untyped-def]
-    """Roles that see personal data confirm a TOTP code (demo accounts share the
-    documented demo key); for other roles the page sends them straight on."""
-    import pyotp
-
-    from wijkregie.signals.demo_data import DEMO_TOTP_SECRET
-
-    page.goto(f"{url}/signals/2fa/?next=/")
-    for _attempt in range(8):  # up to 40 s: a code used in this 30 s step waits for the next
-        if page.locator("#id_code").count() == 0:
-            return
-        page.fill("#id_code", pyotp.TOTP(DEMO_TOTP_SECRET).now())
-        page.click("main button[type=submit]")
-        page.wait_for_load_state()
-        if page.locator("#id_code").count():
-            time.sleep(5)  # the code of this 30 s step was used already; wait for the next
-    raise AssertionError("the second factor was not accepted")
-
-
 @pytest.fixture
 def page_as(app_server, browser) -> Iterator[Callable[[str], object]]:
     """A logged-in browser page for a demo user: ``page = page_as("analist")``."""
@@ -124,12 +111,7 @@ def page_as(app_server, browser) -> Iterator[Callable[[str], object]]:
         contexts.append(context)
         context.set_default_timeout(15_000)
         page = context.new_page()
-        page.goto(f"{app_server.url}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", DEMO_PASSWORD)
-        page.click("button[type=submit]:has-text('Inloggen')")
-        page.wait_for_url(re.compile(r".*/$"))
-        _second_factor(page, app_server.url)
+        log_in(page, app_server.url, username)
         return page
 
     yield make

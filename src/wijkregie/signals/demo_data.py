@@ -6,9 +6,11 @@ covenant in which care signals (zorgsignaal) are shared only with social work an
 from __future__ import annotations
 
 import os
+import time
 from datetime import timedelta
 
 import numpy as np
+import pyotp
 import shapely
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -40,6 +42,25 @@ from wijkregie.signals.services import new_ref
 
 # Base32 TOTP secret of every pre-enrolled demo account (docs/operations/two-factor.md).
 DEMO_TOTP_SECRET = "WIJKREGIEDEMOTOTPGEHEIM234567ABC"
+_demo_steps_used: dict[str, int] = {}
+
+
+def demo_totp_code(username: str) -> str:
+    """A code of the demo key for a 30 s step this process has not used for ``username``.
+
+    The server accepts each step once per account and counts a refused code as a failed
+    login, so a script that logs in twice within one step would, by retrying, lock every
+    login from its address for the throttle window. Waiting for the next step instead
+    never submits a code that must fail.
+    """
+    generator = pyotp.TOTP(DEMO_TOTP_SECRET)
+    while True:
+        now = time.time()
+        step = int(now // generator.interval)
+        if step > _demo_steps_used.get(username, -1):
+            _demo_steps_used[username] = step
+            return generator.at(now)
+        time.sleep((step + 1) * generator.interval - now + 0.05)
 # About 5,000 signals in the first town for the demo (`make run`); the test settings
 # set WIJKREGIE_DEMO_SIGNALS lower, because the demo is loaded by many tests.
 SIGNALS_FIRST_TOWN = int(os.environ.get("WIJKREGIE_DEMO_SIGNALS", "5000"))
