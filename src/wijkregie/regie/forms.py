@@ -10,6 +10,7 @@ from wijkregie.core.models import Organisation, User
 from wijkregie.figures.selectors import indicators_for
 from wijkregie.hotspots.models import NamedLocation
 from wijkregie.regie.models import Goal, Measure, Pillar, Plan
+from wijkregie.regie.templatetags.regie_format import share_as_percent
 
 
 class GoalForm(forms.ModelForm):
@@ -93,6 +94,35 @@ class MeasureEditForm(MeasureForm, Versioned):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["version"].initial = self.instance.version
+
+
+class PlanEditForm(Versioned):
+    """Title and traffic-light bands, the bands in percent of the planned progress."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    green_from = forms.DecimalField(
+        label=_("Green from (% of the planned progress)"), min_value=0, max_value=100,
+        decimal_places=1, help_text=_("A goal is green when it achieved at least this share "
+                                      "of the progress planned from its baseline to its "
+                                      "milestone."))
+    amber_from = forms.DecimalField(
+        label=_("Amber from (% of the planned progress)"), min_value=0, max_value=100,
+        decimal_places=1, help_text=_("Below green and at least this share: amber; below "
+                                      "it: red."))
+
+    def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["version"].initial = plan.version
+        self.fields["title"].initial = plan.title
+        self.fields["green_from"].initial = share_as_percent(plan.green_from)
+        self.fields["amber_from"].initial = share_as_percent(plan.amber_from)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        for name in ("green_from", "amber_from"):
+            if data.get(name) is not None:
+                data[name] = float(data[name]) / 100
+        return data
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:

@@ -22,7 +22,7 @@ from wijkregie.core.spreadsheet import append_text_safe
 from wijkregie.regie import selectors
 from wijkregie.regie.models import MeasureUpdate, Plan
 from wijkregie.regie.services import Progress
-from wijkregie.regie.templatetags.regie_format import nl_number
+from wijkregie.regie.templatetags.regie_format import bands_sentence, nl_number
 
 LIGHT_LABELS = {"green": "groen", "amber": "oranje", "red": "rood", "none": "geen oordeel"}
 
@@ -58,7 +58,8 @@ def plan_pdf(user: User, plan: Plan, *, year: int | None = None,
     story: list = [paragraph(plan.title, styles["Title"]),
                    paragraph(f"{_('Programme area')}: {plan.programme_area.name}"
                              + (f" · {_('Period')}: {period}" if period else ""),
-                             styles["Normal"]), Spacer(1, 8)]
+                             styles["Normal"]),
+                   paragraph(bands_sentence(plan), styles["Normal"]), Spacer(1, 8)]
     for block in selectors.pillar_blocks(user, plan):
         story.append(paragraph(block.pillar.name, styles["Heading2"]))
         for row in block.goals:

@@ -80,15 +80,54 @@ def ensure_pillars(municipality: Municipality) -> list[Pillar]:
 
 
 def create_plan(*, user: User, programme_area: Any, title: str) -> Plan:
+    """A new plan; it takes the traffic-light bands of the municipality's most recently
+    changed plan, so that a municipality sets its bands once (else the model's 90/50 %)."""
     with transaction.atomic():
         plan = Plan(programme_area=programme_area, title=title.strip())
         _require(may_edit(user, plan))
         if not plan.title:
             raise ValidationError({"title": _("a plan needs a title")})
+        sibling = (Plan.objects.filter(programme_area__municipality=programme_area.municipality)
+                   .order_by("-updated_at").first())
+        if sibling is not None:
+            plan.green_from, plan.amber_from = sibling.green_from, sibling.amber_from
         plan.save()
         ensure_pillars(programme_area.municipality)
         audit.record(AuditAction.CREATE, actor=user, obj=plan)
     return plan
+
+
+def _validate_bands(green_from: float, amber_from: float) -> None:
+    errors = {}
+    for name, value in (("green_from", green_from), ("amber_from", amber_from)):
+        if not 0 <= value <= 1:
+            errors[name] = _("a band is a share of the planned progress, from 0 to 100 %")
+    if not errors and amber_from >= green_from:
+        errors["amber_from"] = _("amber must start below green")
+    if errors:
+        raise ValidationError(errors)
+
+
+def edit_plan(*, user: User, plan: Plan, version: int, title: str, green_from: float,
+              amber_from: float) -> Plan:
+    """Title and traffic-light bands of a plan: version-checked, validated, audited with
+    the bands before and after (a changed band changes every goal's light)."""
+    _require(may_edit(user, plan))
+    with transaction.atomic():
+        current = Plan.objects.select_for_update().get(pk=plan.pk)
+        if current.version != version:
+            raise _conflict()
+        if not title.strip():
+            raise ValidationError({"title": _("a plan needs a title")})
+        _validate_bands(green_from, amber_from)
+        before = {"green_from": current.green_from, "amber_from": current.amber_from}
+        current.title, current.green_from, current.amber_from = (
+            title.strip(), green_from, amber_from)
+        current.version += 1
+        current.save()
+        audit.record(AuditAction.UPDATE, actor=user, obj=current, detail={
+            "before": before, "after": {"green_from": green_from, "amber_from": amber_from}})
+    return current
 
 
 # --- goals ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ urlpatterns: list = [
     path("", views.index, name="index"),
     path("plans/new/", views.create_plan, name="create_plan"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/overview/", views.overview, name="overview"),
     path("plans/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
     path("plans/<int:pk>/export.xlsx", views.export_xlsx, name="export_xlsx"),

@@ -22,6 +22,7 @@ from wijkregie.regie.forms import (
     GoalForm,
     MeasureEditForm,
     MeasureForm,
+    PlanEditForm,
     apply_errors,
 )
 from wijkregie.regie.models import MeasureStatus, Plan, UpdateStatus
@@ -268,8 +269,8 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
                                                "heading": _("New measure")})
 
 
-def _edit(request: HttpRequest, form: GoalEditForm | MeasureEditForm, plan: object,
-          heading: str, save: object, redirect_to: str) -> HttpResponse:
+def _edit(request: HttpRequest, form: GoalEditForm | MeasureEditForm | PlanEditForm,
+          plan: object, heading: str, save: object, redirect_to: str) -> HttpResponse:
     """The shared edit flow: the service checks the version, validates and audits in one
     transaction; bad input comes back on its field, a stale version with 409."""
     status = 200
@@ -314,3 +315,15 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return services.edit_measure(user=request.user, measure=measure,  # type: ignore[arg-type]
                                      version=version, **fields)
     return _edit(request, form, measure.plan, _("Edit measure"), save, "regie:measure")
+
+
+@login_required
+@permission_required("regie.edit_plan", raise_exception=True)
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _editable(request, selectors.get_plan(request.user, pk, request))  # type: ignore[arg-type]
+    form = PlanEditForm(request.POST or None, plan=plan)
+
+    def save(version: int, **fields: object) -> object:
+        return services.edit_plan(user=request.user, plan=plan,  # type: ignore[arg-type]
+                                  version=version, **fields)
+    return _edit(request, form, plan, _("Plan and traffic-light bands"), save, "regie:plan")

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils import formats
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -25,3 +26,22 @@ def num(value: float | Decimal | None, decimals: int = 1) -> str:
 @register.filter
 def euro(value: float | Decimal | None) -> str:
     return "—" if value is None else f"€ {nl_number(value, 0)}"
+
+
+def share_as_percent(share: float) -> str:
+    """0.825 → "82,5": a band as the percentage people set it in (no trailing zeros)."""
+    return f"{share * 100:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+@register.filter
+def percent(share: float) -> str:
+    return share_as_percent(share)
+
+
+@register.simple_tag
+def bands_sentence(plan: object) -> str:
+    """How the plan's traffic lights are set (its bands), for its pages and its report."""
+    return _("Traffic light: green when a goal achieved at least %(green)s %% of the "
+             "progress planned from its baseline to its milestone, amber from %(amber)s %%, "
+             "red below that.") % {"green": share_as_percent(plan.green_from),  # type: ignore[attr-defined]
+                                   "amber": share_as_percent(plan.amber_from)}  # type: ignore[attr-defined]
