@@ -174,3 +174,22 @@ def test_no_suppressed_value_shown_or_exported(secret_town):
     kern = [line for line in csv_text.splitlines() if ",Kern,meldingen," in line]
     assert kern and all(",4," not in line for line in kern)  # 3 + 1 never shown
     assert any("< 5" in line for line in kern)
+
+
+def test_one_areas_composite_trend_equals_its_trend_computed_with_all_areas(demo):
+    """The area picture asks for one programme area; its scores must still stand against
+    every programme area of the base year, exactly as when all are computed together."""
+    from wijkregie.areas.models import ProgrammeArea
+    from wijkregie.learning.programme import composite_series
+
+    areas = list(ProgrammeArea.objects.order_by("pk"))
+    assert len(areas) >= 2
+    together, base_year, latest = composite_series(areas)
+    assert base_year is not None
+    assert any(value is not None for points in together.values() for _year, value in points)
+    for area in areas:
+        alone, alone_base, alone_latest = composite_series([area])
+        assert (alone_base, alone_latest) == (base_year, latest)
+        assert alone.get(area.pk) == together.get(area.pk), area.name
+    scores = composite_series([areas[0]], latest_only=True)[0][areas[0].pk]
+    assert scores == together[areas[0].pk][-1:]

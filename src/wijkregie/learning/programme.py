@@ -184,27 +184,36 @@ def composite_series(programme_areas: list[ProgrammeArea], *, latest_only: bool 
     keys = dict(zip(indicator_ids, [s.key for s in spec.indicators], strict=True))
     rows = Observation.objects.filter(programme_area__isnull=False,
                                       indicator_id__in=indicator_ids, month=0)
-    by_year: dict[int, dict[str, dict[str, float | None]]] = defaultdict(lambda: defaultdict(dict))
-    for place, indicator_id, year, value in rows.values_list(
-            "programme_area_id", "indicator_id", "year", "shown_value"):
-        by_year[year][str(place)][keys[indicator_id]] = value
-    if not by_year:
+    years = sorted(rows.order_by().values_list("year", flat=True).distinct())
+    if not years:
         return {}, None, None
-    years = sorted(by_year)
     first = start_year()
     base_year = next((y for y in years if first is None or y >= first), years[0])
-    base = engine.base_statistics(spec, by_year[base_year])
+    # The base year's statistics need every programme area; the scores, which depend only
+    # on an area's own values and those statistics, only the wanted areas' rows.
+    base = engine.base_statistics(spec, _by_year(rows.filter(year=base_year), keys)[base_year])
     wanted = {pa.pk for pa in programme_areas}
+    shown = years[-1:] if latest_only else [y for y in years if y >= base_year]
+    by_year = _by_year(rows.filter(programme_area_id__in=wanted, year__in=shown), keys)
     result: dict[int, list[tuple[int, float | None]]] = {pk: [] for pk in wanted}
-    for year in years[-1:] if latest_only else [y for y in years if y >= base_year]:
-        for place, score in engine.compute_composite(spec, by_year[year], base).items():
-            if int(place) not in wanted:
-                continue
+    for year in shown:
+        for place, score in engine.compute_composite(spec, by_year.get(year, {}), base).items():
             present = [score.pillars[p].score for p in PILLARS
                        if p in score.pillars and score.pillars[p].score is not None]
             result[int(place)].append((year, sum(present) / len(present)
                                        if len(present) == len(PILLARS) else None))
     return {pk: points for pk, points in result.items() if points}, base_year, years[-1]
+
+
+def _by_year(rows: QuerySet[Observation], keys: dict[int, str]
+             ) -> dict[int, dict[str, dict[str, float | None]]]:
+    """Shown values as year → programme area (as text) → indicator key → value."""
+    by_year: dict[int, dict[str, dict[str, float | None]]] = defaultdict(
+        lambda: defaultdict(dict))
+    for place, indicator_id, year, value in rows.values_list(
+            "programme_area_id", "indicator_id", "year", "shown_value"):
+        by_year[year][str(place)][keys[indicator_id]] = value
+    return by_year
 
 
 class _Anonymous:
