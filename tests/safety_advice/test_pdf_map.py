@@ -12,8 +12,15 @@ from shapely.geometry import box
 from tests.safety_advice.test_services import CROW_DAY, _intake, _jpeg_with_exif
 from wijkregie.areas.geometry import from_geojson, to_rd, to_wgs84
 from wijkregie.safety_advice import services
+from wijkregie.safety_advice.models import Photo
 from wijkregie.safety_advice.pdf import advice_pdf
-from wijkregie.safety_advice.pdf_map import frame_for, length_text, nice_length, rings
+from wijkregie.safety_advice.pdf_map import (
+    frame_for,
+    length_text,
+    map_layers,
+    nice_length,
+    rings,
+)
 
 
 def _box_of(flat: list[float]) -> tuple[float, float, float, float]:
@@ -98,6 +105,10 @@ def test_pdf_has_the_map_with_legend_caption_and_numbered_photos(adviser):
     for raw in (_jpeg_at(inside.y, inside.x), _jpeg_with_exif()):  # the second far away
         services.add_photo(user=adviser, score=litter,
                            upload=SimpleUploadedFile("p.jpg", raw, "image/jpeg"))
+    layers = map_layers(advice, list(Photo.objects.filter(score=litter).order_by("pk")))
+    assert layers.plan.bounds[0] > 1000  # RD New metres, not degrees
+    assert [n for n, _p in layers.photos] == [1] and layers.photos_left_out == 1
+    assert layers.plan.buffer(1).contains(layers.photos[0][1])
     text = _text(advice)
     analysis = text[text.index("3. Analysis"):text.index("4. Risk rating")]
     assert "Map of the plan area: the buurten it touches (1)" in analysis
