@@ -134,3 +134,14 @@ def test_pdf_without_a_plan_area_still_renders(adviser):
     assert "No plan area is drawn: the request has no plan area with a geometry." in text
     assert "Map of the plan area" not in text and "Legend" not in text
     assert "4. Risk rating per theme" in text
+
+
+def test_a_plan_area_saved_as_a_point_is_drawn_as_a_marker():
+    from reportlab.graphics.shapes import Rect
+    from shapely.geometry import Point
+
+    from wijkregie.safety_advice.pdf_map import MapLayers, map_drawing
+
+    drawing = map_drawing(MapLayers(plan=Point(155_000, 463_000)))
+    markers = [s for s in drawing.contents if isinstance(s, Rect) and s.width == 6]
+    assert len(markers) == 1

@@ -8,7 +8,7 @@ adviser's photo positions, never a signal."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -127,8 +127,14 @@ def map_layers(advice: Advice, photos: list[Photo]) -> MapLayers:
 def _polygons(drawing: Drawing, geom: BaseGeometry, frame: Frame, *,
               stroke: colors.Color | None, width: float = 1.0,
               fill: colors.Color | None = None) -> None:
+    """The polygons of ``geom``; its points (a location saved as a point) as squares."""
     for points in rings(geom, frame):
         drawing.add(Polygon(points, strokeColor=stroke, strokeWidth=width, fillColor=fill))
+    for part in getattr(geom, "geoms", [geom]):
+        if part.geom_type == "Point":
+            x, y = frame.point(part.x, part.y)
+            drawing.add(Rect(x - 3, y - 3, 6, 6, fillColor=stroke or fill,
+                             strokeColor=stroke or fill))
 
 
 def _scale_bar(drawing: Drawing, frame: Frame) -> None:
@@ -149,7 +155,7 @@ def _north_arrow(drawing: Drawing) -> None:
     drawing.add(String(x, top - 28, "N", fontSize=9, textAnchor="middle"))
 
 
-def _legend(drawing: Drawing, layers: MapLayers) -> None:
+def _legend(drawing: Drawing) -> None:
     entries = [(_("Plan area"), PLAN, PLAN_FILL), (_("Buurt boundary"), BUURT, None),
                (_("Hot spot location"), HOTSPOT, HOTSPOT_FILL),
                (_("Photo position (number as in the list of photos)"), PHOTO, "dot")]
@@ -172,16 +178,11 @@ def map_drawing(layers: MapLayers) -> Drawing:
     extent = unary_union([layers.plan, *(g for _n, g in layers.buurten),
                           *(g for _n, g in layers.hotspots), *(p for _n, p in layers.photos)])
     frame = frame_for(extent.bounds, MAP_WIDTH, MAP_HEIGHT, margin=MARGIN)
-    frame = Frame(frame.scale, frame.origin_x, frame.origin_y, frame.offset_x,
-                  frame.offset_y + LEGEND_HEIGHT)
-    _polygons(drawing, layers.plan, frame, stroke=None, fill=PLAN_FILL)
+    frame = replace(frame, offset_y=frame.offset_y + LEGEND_HEIGHT)  # above the legend
+    for points in rings(layers.plan, frame):  # the fill first, its outline on top
+        drawing.add(Polygon(points, strokeColor=None, fillColor=PLAN_FILL))
     for _name, hotspot in layers.hotspots:
-        if hotspot.geom_type in ("Point", "MultiPoint"):
-            for part in getattr(hotspot, "geoms", [hotspot]):
-                x, y = frame.point(part.x, part.y)
-                drawing.add(Rect(x - 3, y - 3, 6, 6, fillColor=HOTSPOT, strokeColor=HOTSPOT))
-        else:
-            _polygons(drawing, hotspot, frame, stroke=HOTSPOT, width=1.2, fill=HOTSPOT_FILL)
+        _polygons(drawing, hotspot, frame, stroke=HOTSPOT, width=1.2, fill=HOTSPOT_FILL)
     for _name, buurt in layers.buurten:  # over the fills, so every boundary shows
         _polygons(drawing, buurt, frame, stroke=BUURT, width=0.6)
     _polygons(drawing, layers.plan, frame, stroke=PLAN, width=1.8)
@@ -197,7 +198,7 @@ def map_drawing(layers: MapLayers) -> Drawing:
                            fontSize=7, fillColor=colors.black))
     _scale_bar(drawing, frame)
     _north_arrow(drawing)
-    _legend(drawing, layers)
+    _legend(drawing)
     return drawing
 
 
