@@ -44,8 +44,13 @@ def _urls(photo) -> list[str]:
 
 
 def test_adviser_gets_the_photo_and_its_thumbnail_without_exif(login, photo):
+    from wijkregie.core.models import AuditEvent
+
     client = login("adviseur")
+    before = AuditEvent.objects.filter(object_type="safety_advice.photo", action="view")
+    counted = before.count()
     full, small = (client.get(url) for url in _urls(photo))
+    assert before.count() == counted + 1  # the photo's read, not the thumbnail's
     for response in (full, small):
         assert response.status_code == 200
         assert response["Content-Type"] == "image/jpeg"

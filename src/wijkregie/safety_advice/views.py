@@ -102,6 +102,9 @@ def _image_response(content: bytes, content_type: str) -> HttpResponse:
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
     """A photo of an advice the user may see (as the advice's own page)."""
     shot = get_object_or_404(selectors.photos(request.user), pk=pk)
+    # The photo itself is audited like the advice's page; its thumbnails, shown on pages
+    # whose reads are recorded there, are not (one event per image would drown the log).
+    audit.record(AuditAction.VIEW, actor=request.user, request=request, obj=shot)
     with shot.image.open("rb") as stored:
         content = stored.read()
     return _image_response(content, photo_files.content_type(shot))
