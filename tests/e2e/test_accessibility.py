@@ -35,7 +35,7 @@ MUST_REACH = {"programma": {"/leerkring", "/leerkring/hub", "/leerkring/measures
 SKIP = re.compile(
     r"^/(logout|i18n|static|media|admin|api)(/|$)"
     r"|/(export|download)[^/]*(/|$)|\.(csv|xlsx|geojson|json|pdf|zip|yaml)$"
-    r"|/exports?/|/(csv|pdf)/$"
+    r"|/exports?/|/(csv|pdf)/$|^/veiligheidsadvies/foto/"
 )
 NUMBER = re.compile(r"^(S-)?\d+$")
 CODE = re.compile(r"^(GM|WK|BU)\d+$")

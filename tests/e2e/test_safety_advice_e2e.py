@@ -12,6 +12,7 @@ import pytest
 from django.utils import translation
 from pypdf import PdfReader
 
+from tests.e2e.test_accessibility import AXE, FAILING_IMPACTS, run_axe
 from tests.safety_advice.test_services import _jpeg_with_exif
 
 pytestmark = pytest.mark.e2e
@@ -84,6 +85,19 @@ def test_intake_scan_offline_photo_advice_sign_off_pdf(app_server, page_as, tmp_
     page.wait_for_url(re.compile(r".*/fotos/$"))
     row = page.locator("tbody tr", has_text="Graffiti")
     assert "30-11-2026 21:15" in row.inner_text() and "52,09" in row.inner_text()
+    # Its thumbnail is served (not public media), named for who cannot see it, and the
+    # page with it passes axe as the crawl requires.
+    thumb = row.locator("img.photo-thumb__image")
+    thumb.wait_for()
+    assert page.evaluate("img => img.complete && img.naturalWidth > 0", thumb.element_handle())
+    assert thumb.get_attribute("alt").startswith("Foto van Graffiti")
+    full = page.request.get(base + row.locator("a:has(img)").get_attribute("href"))
+    assert full.status == 200 and full.headers["content-type"] == "image/jpeg"
+    if AXE.exists():
+        violations = run_axe(page, AXE.read_text())
+        serious = [(v["id"], [n["html"] for n in v["nodes"]]) for v in violations
+                   if v["impact"] in FAILING_IMPACTS]
+        assert serious == []
 
     # The advice: a condition, proposed recommendations, a verdict, submitted.
     page.goto(detail)
@@ -124,3 +138,9 @@ def test_intake_scan_offline_photo_advice_sign_off_pdf(app_server, page_as, tmp_
         assert heading in text, heading
     assert "Speelplein Oost (e2e)" in text and "Graffiti verwijderen" in text
     assert "52.09000, 5.12000" in text  # the photo's kept location
+    # The map of the drawn plan area, with its legend and caption, in section 3.
+    analysis = text[text.index(headings[2]):text.index(headings[3])]
+    with translation.override("nl"):
+        for entry in ("Legend", "Buurt boundary", "Plan area"):
+            assert translation.gettext(entry) in analysis, entry
+    assert "Kaart van het plangebied" in analysis

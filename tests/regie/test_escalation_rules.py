@@ -168,3 +168,24 @@ def test_bad_params_are_refused_naming_the_field(town, kind, params, field) -> N
                              params=params)
     assert field in info.value.error_dict
     assert not EscalationRule.objects.filter(municipality=town).exists()
+
+
+def test_rule_list_labels_every_kind_and_shows_own_municipality_only(login, town):
+    """The needs-attention page lists the municipality's rules by their translated kind;
+    a kind nobody registers (an app gone) shows its key; another town's rules are not
+    listed."""
+    from wijkregie.core.models import Municipality
+    from wijkregie.regie.models_intervention import rule_kind_label
+
+    EscalationRule.objects.create(municipality=town, name="Afspraken", kind="agreement_overdue",
+                                  params={"days": 14})
+    EscalationRule.objects.create(municipality=town, name="Verdwenen", kind="gone_kind")
+    other = Municipality.objects.exclude(pk=town.pk).filter(is_demo=True).first()
+    EscalationRule.objects.create(municipality=other, name="Regel van elders",
+                                  kind="agreement_overdue")
+    page = login("regisseur").get("/regie/attention/").content.decode()
+    assert "<td>afspraak N dagen over de termijn</td>" in page
+    assert rule_kind_label("agreement_overdue") == "afspraak N dagen over de termijn"
+    assert "agreement_overdue" not in page
+    assert "<td>gone_kind</td>" in page
+    assert "Regel van elders" not in page

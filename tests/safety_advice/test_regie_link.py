@@ -138,3 +138,25 @@ def test_new_or_intensifying_hot_spot_proposes_an_intake(login, adviser):
     _emerging(area, [4, 4])
     assert area not in [p.programme_area for p in
                         regie_link.intake_proposals(adviser.municipality_id)]
+
+
+def test_rule_list_shows_the_registered_kind_by_its_dutch_label(login, adviser, second, plan):
+    """The kind is registered outside RuleKind's choices; its label, not its key, shows
+    on the page that lists the rules and on the escalation it raised."""
+    EscalationRule.objects.filter(municipality=adviser.municipality).delete()
+    buurt = plan.programme_area.buurten.order_by("code").first()
+    _final_with_condition(adviser, second, buurt, TODAY - timedelta(days=5))
+    rules_services.create_rule(user=None, municipality=adviser.municipality,
+                               name="Voorwaarden over tijd", kind=regie_link.CONDITION_OVERDUE,
+                               params={"days": 3})
+    [escalation] = rules_services.evaluate(municipality=adviser.municipality,
+                                           today=TODAY).raised
+    client = login("regisseur")
+    label = "voorwaarde van een veiligheidsadvies N dagen over tijd"
+    page = client.get("/regie/attention/").content.decode()
+    row = page[page.index("Voorwaarden over tijd"):]
+    row = row[:row.index("</tr>")]
+    assert label in row and "days: 3" in row
+    assert "condition_overdue" not in page
+    detail = client.get(f"/regie/escalations/{escalation.pk}/").content.decode()
+    assert f"Voorwaarden over tijd ({label})" in detail

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from wijkregie.areas.models import ProgrammeArea
@@ -101,6 +102,19 @@ class RuleKind(models.TextChoices):
     SIGNAL_BAND = "signal_band", _("signal counts above their expected band")
 
 
+# Labels of the kinds other apps add through ``rules.register`` (outside RuleKind, so
+# no migration of the choices).
+REGISTERED_KIND_LABELS: dict[str, Promise] = {}
+
+
+def rule_kind_label(kind: str) -> str:
+    """The one translated label of a rule kind, built-in or registered; the key itself
+    only for a kind nobody knows (a rule left by an app that is gone)."""
+    if kind in RuleKind.values:
+        return str(RuleKind(kind).label)
+    return str(REGISTERED_KIND_LABELS.get(kind, kind))
+
+
 class Level(models.TextChoices):
     """The ladder's rungs in order; their names per municipality: LadderName."""
 
@@ -133,6 +147,15 @@ class EscalationRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_kind_display(self) -> str:  # also the kinds registered by other apps
+        return rule_kind_label(self.kind)
+
+    @property
+    def params_text(self) -> str:
+        """The parameters as shown beside the kind, e.g. "days: 14"."""
+        return "; ".join(f"{name}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+                         for name, v in sorted(self.params.items()))
 
 
 class LadderName(models.Model):

@@ -17,6 +17,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from scipy.stats import poisson
 
@@ -25,6 +26,7 @@ from wijkregie.core.models import Municipality, User
 from wijkregie.hotspots._emerging import CATEGORY_CODES
 from wijkregie.hotspots.models import AnalysisStatus, HotspotAnalysis
 from wijkregie.regie.models_intervention import (
+    REGISTERED_KIND_LABELS,
     Agreement,
     AgreementStatus,
     EscalationRule,
@@ -234,9 +236,13 @@ PARAM_CLEANERS: dict[str, Callable[[dict, Municipality], dict]] = {}
 
 
 def register(kind: str, evaluator: Callable[[EscalationRule, date, dict], Iterator[Finding]],
-             *, params: Callable[[dict, Municipality], dict] | None = None) -> None:
+             *, params: Callable[[dict, Municipality], dict] | None = None,
+             label: Promise | None = None) -> None:
     """Add the evaluator of a kind (the plan's measures and goals register theirs); a kind
-    outside ``RuleKind`` brings the validation of its parameters along."""
+    outside ``RuleKind`` brings the validation of its parameters and its (lazily
+    translated) label along."""
     EVALUATORS[kind] = evaluator
     if params is not None:
         PARAM_CLEANERS[kind] = params
+    if label is not None:
+        REGISTERED_KIND_LABELS[kind] = label

@@ -6,7 +6,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from wijkregie.core.models import AuditAction, User
-from wijkregie.regie.models_intervention import CLOSED, CasePlan, Escalation, Notification
+from wijkregie.regie.models_intervention import (
+    CLOSED,
+    CasePlan,
+    Escalation,
+    EscalationRule,
+    Notification,
+)
 from wijkregie.signals import selectors as signal_selectors
 
 
@@ -19,6 +25,15 @@ def escalations_for(user: User) -> QuerySet[Escalation]:
     cases = signal_selectors.cases_for(user).values("pk")
     return Escalation.objects.filter(municipality_id=user.municipality_id).filter(
         Q(case__isnull=True) | Q(case__in=cases))
+
+
+def rules_for(user: User) -> QuerySet[EscalationRule]:
+    """The escalation rules of the user's municipality, for those who see escalations."""
+    if not (user.is_authenticated and user.municipality_id
+            and user.has_perm("regie.view_escalation")):
+        return EscalationRule.objects.none()
+    return EscalationRule.objects.filter(municipality_id=user.municipality_id).select_related(
+        "programme_area")
 
 
 def needs_attention(user: User) -> list[Escalation]:

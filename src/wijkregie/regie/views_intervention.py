@@ -42,6 +42,7 @@ def needs_attention(request: HttpRequest) -> HttpResponse:
     return render(request, "regie/needs_attention.html", {
         "escalations": selectors.needs_attention(request.user), "names": names,
         "notifications": selectors.notifications_for(request.user)[:20],
+        "rules": selectors.rules_for(request.user),
         "may_evaluate": request.user.has_perm("regie.add_escalationrule")})
 
 

@@ -11,4 +11,5 @@ class SafetyAdviceConfig(AppConfig):
 
         # A kind of the regie's escalation rules that lives with the conditions it reads.
         rules.register(regie_link.CONDITION_OVERDUE, regie_link.condition_overdue,
-                       params=regie_link.clean_condition_params)
+                       params=regie_link.clean_condition_params,
+                       label=regie_link.CONDITION_OVERDUE_LABEL)

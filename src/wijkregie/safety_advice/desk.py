@@ -45,9 +45,9 @@ def plan_shape(request: AdviceRequest) -> BaseGeometry | None:
     return None
 
 
-def plan_hotspots(request: AdviceRequest) -> list[dict[str, Any]]:
+def plan_locations(request: AdviceRequest) -> list[tuple[NamedLocation, BaseGeometry | None]]:
     """The saved hot spot locations of the municipality inside or crossing the plan
-    area (none when the plan area has no shape), by name."""
+    area (none when the plan area has no shape), by name, with their shapes."""
     plan = plan_shape(request)
     if plan is None:
         return []
@@ -60,10 +60,15 @@ def plan_hotspots(request: AdviceRequest) -> list[dict[str, Any]]:
         except _BAD_SHAPE:
             inside = False
         if inside or loc.pk == request.hotspot_location_id:
-            found.append({"name": loc.name, "class": loc.hotspot_class})
+            found.append((loc, shape))
             if len(found) == MAX_HOTSPOTS:
                 break
     return found
+
+
+def plan_hotspots(request: AdviceRequest) -> list[dict[str, Any]]:
+    return [{"name": loc.name, "class": loc.hotspot_class}
+            for loc, _shape_ in plan_locations(request)]
 
 
 def desk_analysis(user: User, request: AdviceRequest) -> dict[str, Any]:

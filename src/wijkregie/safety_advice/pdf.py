@@ -4,18 +4,31 @@ from __future__ import annotations
 
 import io
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Image as PdfImage
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table
 
 from wijkregie.core.pdf import paragraph as _p
 from wijkregie.safety_advice.models import Advice, Photo, Trigger, Verdict
+from wijkregie.safety_advice.pdf_map import map_caption, map_drawing, map_layers
 from wijkregie.safety_advice.rating import BAND_LABELS
 from wijkregie.safety_advice.selectors import advice_rating
 from wijkregie.safety_advice.templates import items
+
+MAX_PHOTOS = 12
+
+
+def _map(advice: Advice, photos: list[Photo], body: ParagraphStyle) -> list:
+    """The map of section 3 with its caption, or the sentence that there is none."""
+    layers = map_layers(advice, photos)
+    if layers.plan is None:
+        return [_p(_("No plan area is drawn: the request has no plan area with a "
+                     "geometry."), body)]
+    return [Spacer(1, 0.2 * cm), map_drawing(layers), _p(map_caption(layers), body)]
 
 
 def advice_pdf(advice: Advice) -> bytes:
@@ -49,15 +62,20 @@ def advice_pdf(advice: Advice) -> bytes:
         story.append(_p(_("Round of %(d)s (%(t)s, weather: %(w)s)") % {
             "d": scan.walked_on.strftime("%d-%m-%Y"), "t": scan.get_time_of_day_display(),
             "w": scan.weather or "—"}, body))
-    for photo in Photo.objects.filter(score__round__advice=advice).order_by("pk")[:12]:
+    photos = list(Photo.objects.filter(score__round__advice=advice)
+                  .select_related("score").order_by("pk")[:MAX_PHOTOS])
+    story += _map(advice, photos, body)
+    labels = {item["key"]: item["label"] for _theme, item in items(request.template.definition)}
+    for number, photo in enumerate(photos, 1):
         try:
             story.append(PdfImage(photo.image.path, width=6 * cm, height=4.5 * cm,
                                   kind="proportional"))
         except (OSError, ValueError, NotImplementedError):
             continue
         where = (f"{photo.lat:.5f}, {photo.lon:.5f}" if photo.lat is not None else "—")
-        story.append(_p(_("Photo at %(w)s, %(t)s") % {
-            "w": where, "t": photo.taken_at.strftime("%d-%m-%Y %H:%M")
+        story.append(_p(_("Photo %(n)d, %(item)s: at %(w)s, %(t)s") % {
+            "n": number, "item": labels.get(photo.score.item_key, photo.score.item_key),
+            "w": where, "t": timezone.localtime(photo.taken_at).strftime("%d-%m-%Y %H:%M")
             if photo.taken_at else "—"}, body))
     section(4, _("Risk rating per theme"))
     rows = [[_("Theme"), _("Risk (0–100)")]]

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wijkregie.areas.geometry import from_geojson
 from wijkregie.areas.models import Area, AreaLevel, ProgrammeArea
@@ -27,6 +28,7 @@ from wijkregie.safety_advice.follow_up import overdue_conditions
 from wijkregie.safety_advice.models import Advice, AdviceRequest, Trigger
 
 CONDITION_OVERDUE = "condition_overdue"
+CONDITION_OVERDUE_LABEL = gettext_lazy("condition of a safety advice overdue by N days")
 
 
 def request_buurten(request: AdviceRequest) -> QuerySet[Area]:

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from wijkregie.core.models import User
 from wijkregie.core.scoping import scope_to_municipality
-from wijkregie.safety_advice.models import Advice, AdviceStatus
+from wijkregie.safety_advice.models import Advice, AdviceStatus, Photo
 from wijkregie.safety_advice.rating import Rating, rate
 
 
@@ -16,6 +16,12 @@ def advices(user: User) -> QuerySet[Advice]:
         return Advice.objects.none()
     return scope_to_municipality(Advice.objects.select_related("request", "author"), user,
                                  field="request__municipality")
+
+
+def photos(user: User) -> QuerySet[Photo]:
+    """The photos of the advices the user may see (as :func:`advices`)."""
+    return Photo.objects.filter(score__round__advice__in=advices(user)).select_related(
+        "score__round__advice__request__template")
 
 
 def current_advices(user: User) -> QuerySet[Advice]:

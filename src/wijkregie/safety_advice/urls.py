@@ -13,5 +13,7 @@ urlpatterns: list = [
     path("<int:pk>/pdf/", views.pdf, name="pdf"),
     path("<int:pk>/nieuwe-versie/", views_work.new_version, name="new_version"),
     path("ronde/<int:pk>/fotos/", views_work.photos, name="photos"),
+    path("foto/<int:pk>/", views.photo, name="photo"),
+    path("foto/<int:pk>/klein/", views.photo_thumbnail, name="photo_thumbnail"),
     path("voorwaarde/<int:pk>/status/", views_work.condition_status, name="condition_status"),
 ]

@@ -1,4 +1,4 @@
-"""Pages of the safety adviser: the list, one advice, sign-off and the PDF."""
+"""Pages of the safety adviser: the list, one advice, sign-off, the PDF and the photos."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from wijkregie.core import audit
 from wijkregie.core.models import AuditAction
-from wijkregie.safety_advice import follow_up, regie_link, selectors, services
+from wijkregie.safety_advice import follow_up, photo_files, regie_link, selectors, services
 from wijkregie.safety_advice.models import AdviceStatus, PlanPhase
 from wijkregie.safety_advice.pdf import advice_pdf
 from wijkregie.safety_advice.rating import BAND_LABELS
@@ -38,6 +38,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     advice = get_object_or_404(selectors.advices(request.user), pk=pk)
     rating = selectors.advice_rating(advice)
     labels = {t["key"]: t["label"] for t in advice.request.template.definition["themes"]}
+    item_labels = {item["key"]: item["label"]
+                   for _theme, item in items(advice.request.template.definition)}
+    rounds = [(scan, [(shot, alt, label) for label, _score, shots in photo_files.described(
+        list(scan.scores.all()), item_labels) for shot, alt in shots])
+        for scan in advice.rounds.prefetch_related("scores__photos")]
     audit.record(AuditAction.VIEW, actor=request.user, request=request, obj=advice)
     return render(request, "safety_advice/detail.html", {
         "advice": advice, "rating": rating,
@@ -46,7 +51,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "items": items(advice.request.template.definition),
         "versions": advice.request.advices.order_by("version"),
         "changes": follow_up.score_changes(advice),
-        "rounds": advice.rounds.prefetch_related("scores__photos"),
+        "rounds": rounds,
         "may_edit": advice.status == AdviceStatus.DRAFT,
         "phases": [(v, label) for v, label in PlanPhase.choices if v != advice.plan_phase],
         "may_sign": advice.status == AdviceStatus.SUBMITTED
@@ -81,3 +86,32 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="veiligheidsadvies-{advice.request_id}-v{advice.version}.pdf"')
     return response
+
+
+def _image_response(content: bytes, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    # Media are not public: only this user's browser keeps a copy.
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A photo of an advice the user may see (as the advice's own page)."""
+    shot = get_object_or_404(selectors.photos(request.user), pk=pk)
+    # The photo itself is audited like the advice's page; its thumbnails, shown on pages
+    # whose reads are recorded there, are not (one event per image would drown the log).
+    audit.record(AuditAction.VIEW, actor=request.user, request=request, obj=shot)
+    with shot.image.open("rb") as stored:
+        content = stored.read()
+    return _image_response(content, photo_files.content_type(shot))
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def photo_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+    shot = get_object_or_404(selectors.photos(request.user), pk=pk)
+    return _image_response(photo_files.thumbnail(shot), photo_files.content_type(shot))

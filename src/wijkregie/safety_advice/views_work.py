@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wijkregie.regie.forms import apply_errors
-from wijkregie.safety_advice import selectors, services
+from wijkregie.safety_advice import photo_files, selectors, services
 from wijkregie.safety_advice.forms import (
     AdviceForm,
     ConditionForm,
@@ -141,7 +141,7 @@ def photos(request: HttpRequest, pk: int) -> HttpResponse:
     scores = list(scan_round.scores.prefetch_related("photos"))
     return render(request, "safety_advice/photos.html", {
         "round": scan_round, "advice": scan_round.advice, "form": form,
-        "scores": [(labels.get(s.item_key, s.item_key), s) for s in scores]},
+        "scores": photo_files.described(scores, labels)},
         status=400 if request.method == "POST" else 200)
 
 
