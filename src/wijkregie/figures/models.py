@@ -169,6 +169,11 @@ class Observation(models.Model):
         indexes = [
             models.Index(fields=["area", "indicator", "year"]),
             models.Index(fields=["indicator", "year", "month"]),
+            # Covers the programme areas' base-year read of the composite (every programme
+            # area, one year): without it the rows are fetched one heap page each.
+            models.Index(fields=["year", "month", "indicator", "programme_area", "shown_value"],
+                         condition=Q(programme_area__isnull=False),
+                         name="observation_programme_year"),
         ]
 
 
