@@ -88,8 +88,9 @@ def test_intake_scan_offline_photo_advice_sign_off_pdf(app_server, page_as, tmp_
     # Its thumbnail is served (not public media), named for who cannot see it, and the
     # page with it passes axe as the crawl requires.
     thumb = row.locator("img.photo-thumb__image")
-    thumb.wait_for()
-    assert page.evaluate("img => img.complete && img.naturalWidth > 0", thumb.element_handle())
+    thumb.scroll_into_view_if_needed()  # it loads lazily, and on a busy machine late
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                           arg=thumb.element_handle())
     assert thumb.get_attribute("alt").startswith("Foto van Graffiti")
     full = page.request.get(base + row.locator("a:has(img)").get_attribute("href"))
     assert full.status == 200 and full.headers["content-type"] == "image/jpeg"
