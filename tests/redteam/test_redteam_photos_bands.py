@@ -19,7 +19,7 @@ from wijkregie.areas.geometry import from_geojson
 from wijkregie.core.models import AuditAction, AuditEvent, User
 from wijkregie.hotspots.models import NamedLocation
 from wijkregie.regie import services as regie_services
-from wijkregie.regie.models import Plan
+from wijkregie.regie.models import Goal, Plan
 from wijkregie.safety_advice import services
 from wijkregie.safety_advice.pdf import advice_pdf
 
@@ -254,4 +254,6 @@ def test_a_goal_exactly_on_the_green_band_is_green(plan, login):
     _set_figures(plan, goal.indicator, {2024: 8.4})  # 80 % of the planned progress
     regie_services.edit_plan(user=director, plan=plan, version=plan.version,
                              title=plan.title, green_from=0.8, amber_from=0.5)
+    goal = Goal.objects.select_related("plan").get(pk=goal.pk)  # the plan's new bands
+    assert goal.plan.green_from == 0.8
     assert regie_services.goal_progress(director, goal).light == "green"
