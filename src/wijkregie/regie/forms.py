@@ -96,19 +96,32 @@ class MeasureEditForm(MeasureForm, Versioned):
         self.fields["version"].initial = self.instance.version
 
 
+class PercentField(forms.DecimalField):
+    """A percentage typed with a decimal comma or point ("82,5" or "82.5"), shown as it
+    is written in Dutch; a text input, since a number input drops "82,5" as invalid."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(min_value=0, max_value=100, decimal_places=1,  # type: ignore[arg-type]
+                         **kwargs)
+
+    def to_python(self, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
 class PlanEditForm(Versioned):
     """Title and traffic-light bands, the bands in percent of the planned progress."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    green_from = forms.DecimalField(
-        label=_("Green from (% of the planned progress)"), min_value=0, max_value=100,
-        decimal_places=1, help_text=_("A goal is green when it achieved at least this share "
-                                      "of the progress planned from its baseline to its "
-                                      "milestone."))
-    amber_from = forms.DecimalField(
-        label=_("Amber from (% of the planned progress)"), min_value=0, max_value=100,
-        decimal_places=1, help_text=_("Below green and at least this share: amber; below "
-                                      "it: red."))
+    green_from = PercentField(
+        label=_("Green from (% of the planned progress)"),
+        help_text=_("A goal is green when it achieved at least this share of the progress "
+                    "planned from its baseline to its milestone."))
+    amber_from = PercentField(
+        label=_("Amber from (% of the planned progress)"),
+        help_text=_("Below green and at least this share: amber; below it: red."))
 
     def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -153,9 +154,22 @@ class EscalationRule(models.Model):
 
     @property
     def params_text(self) -> str:
-        """The parameters as shown beside the kind, e.g. "days: 14"."""
-        return "; ".join(f"{name}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+        """The parameters as shown beside the kind, in the page's language and number
+        format, e.g. "dagen: 14; kwantiel: 0,99"."""
+        def shown(value: object) -> str:
+            if isinstance(value, list):
+                return ", ".join(shown(v) for v in value)
+            if isinstance(value, float):
+                return number_format(value, use_l10n=True)
+            return str(value)
+        return "; ".join(f"{PARAM_LABELS.get(name, name)}: {shown(v)}"
                          for name, v in sorted(self.params.items()))
+
+
+# The rule parameters' names as people read them (rules.py validates the keys per kind).
+PARAM_LABELS = {"days": _("days"), "periods": _("periods"), "indicator": _("indicator"),
+                "classes": _("classes"), "category": _("category"),
+                "quantile": _("quantile")}
 
 
 class LadderName(models.Model):

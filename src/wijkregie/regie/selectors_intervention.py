@@ -28,9 +28,10 @@ def escalations_for(user: User) -> QuerySet[Escalation]:
 
 
 def rules_for(user: User) -> QuerySet[EscalationRule]:
-    """The escalation rules of the user's municipality, for those who see escalations."""
+    """The escalation rules of the user's municipality, for those who may see rules
+    (seeing an escalation one is an owner of is not enough)."""
     if not (user.is_authenticated and user.municipality_id
-            and user.has_perm("regie.view_escalation")):
+            and user.has_perm("regie.view_escalationrule")):
         return EscalationRule.objects.none()
     return EscalationRule.objects.filter(municipality_id=user.municipality_id).select_related(
         "programme_area")

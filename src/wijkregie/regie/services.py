@@ -558,7 +558,9 @@ def goal_progress(user: User | None, goal: Goal, plan: Plan | None = None, *,
         if planned_gain <= 0:
             light = GREEN if gain >= planned_gain else RED
         else:
-            share = gain / planned_gain
+            # Rounded so that a goal exactly on a band is in it: 10 → 8.4 of 10 → 8 is
+            # 0.7999999999999998 in binary floating point, and 80 % is what was achieved.
+            share = round(gain / planned_gain, 9)
             light = (GREEN if share >= plan.green_from
                      else AMBER if share >= plan.amber_from else RED)
     return Progress(latest.year, latest.value, latest.text, planned_year, planned, target,
