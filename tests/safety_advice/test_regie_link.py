@@ -156,7 +156,7 @@ def test_rule_list_shows_the_registered_kind_by_its_dutch_label(login, adviser, 
     page = client.get("/regie/attention/").content.decode()
     row = page[page.index("Voorwaarden over tijd"):]
     row = row[:row.index("</tr>")]
-    assert label in row and "days: 3" in row
+    assert label in row and "dagen: 3" in row
     assert "condition_overdue" not in page
     detail = client.get(f"/regie/escalations/{escalation.pk}/").content.decode()
     assert f"Voorwaarden over tijd ({label})" in detail
