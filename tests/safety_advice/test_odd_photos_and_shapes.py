@@ -1,0 +1,116 @@
+"""What an odd upload, stored file or saved shape does to the advice: a photo with more
+pixels than the project allows is refused on its field, an impossible EXIF time is
+dropped, an unreadable stored photo is left out of the PDF (and said so), and a hot spot
+the map cannot draw is counted in the caption."""
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from tests.safety_advice.test_pdf_map import _text
+from tests.safety_advice.test_services import CROW_DAY, _intake
+from wijkregie.areas.geometry import from_geojson
+from wijkregie.hotspots.models import NamedLocation
+from wijkregie.safety_advice import services
+from wijkregie.safety_advice.models import Photo
+from wijkregie.safety_advice.pdf_map import drawable, map_layers
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def score(adviser):
+    scan = services.add_round(user=adviser, advice=_intake(adviser), time_of_day="day",
+                              weather="", walked_on=date.today(), scores=CROW_DAY)
+    return scan.scores.get(item_key="crow_litter")
+
+
+def _png(size: tuple[int, int], mode: str = "L") -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new(mode, size).save(out, format="PNG")
+    return SimpleUploadedFile("p.png", out.getvalue(), "image/png")
+
+
+def test_more_pixels_than_the_project_allows_is_refused_before_decoding(adviser, score):
+    """Under Pillow's own bomb limit (89 M pixels), over the project's 40 M: refused by
+    the header's size, nothing stored."""
+    side = int(services.MAX_PHOTO_PIXELS ** 0.5) + 1
+    assert side * side < Image.MAX_IMAGE_PIXELS
+    with pytest.raises(ValidationError) as exc:
+        services.add_photo(user=adviser, score=score, upload=_png((side, side), "1"))
+    assert "40 miljoen pixels" in exc.value.message_dict["image"][0]
+    assert not Photo.objects.exists()
+
+
+def test_a_photo_at_the_pixel_limit_is_kept(adviser, score):
+    photo = services.add_photo(user=adviser, score=score, upload=_png((8000, 5000)))
+    assert Image.open(photo.image).size == (8000, 5000)
+
+
+@pytest.mark.parametrize("stamp, kept", [
+    ("2026:11:30 21:15:00", True), ("1989:12:31 23:59:59", False),
+    ("0001:01:01 00:00:00", False), ("9999:12:31 23:59:59", False)])
+def test_an_exif_time_is_kept_only_when_a_photo_can_have_been_taken_then(stamp, kept):
+    assert (services._taken_at(stamp) is not None) is kept
+
+
+def test_an_exif_time_tomorrow_is_kept_a_week_ahead_is_not():
+    now = timezone.localtime().replace(tzinfo=None)
+    stamp = "%Y:%m:%d %H:%M:%S"
+    assert services._taken_at((now + timedelta(hours=12)).strftime(stamp)) is not None
+    assert services._taken_at((now + timedelta(days=7)).strftime(stamp)) is None
+    assert services._taken_at("2026:02:30 12:00:00") is None  # no such day
+
+
+def test_the_pdf_says_which_photo_it_left_out(adviser, score):
+    photo = services.add_photo(user=adviser, score=score, upload=_png((40, 30)))
+    photo.image.save("photo.png", ContentFile(b"not an image"), save=True)
+    text = _text(score.round.advice)
+    assert "Photo 1, Litter: its stored file cannot be read and is left out." in text
+
+
+def _location(adviser, coordinates) -> NamedLocation:
+    return NamedLocation.objects.create(
+        municipality=adviser.municipality, name="Hotspot", min_x=0, min_y=0, max_x=1,
+        max_y=1, hotspot_class="new_hot_spot",
+        geometry={"type": "Polygon", "coordinates": coordinates})
+
+
+def test_a_hot_spot_off_the_grid_is_counted_not_drawn(adviser):
+    advice = _intake(adviser)
+    centre = from_geojson(advice.request.area.geometry).representative_point()
+    x, y = centre.x, centre.y
+    request = advice.request
+    request.hotspot_location = _location(adviser, [[[x, y], [x + 0.001, y], [x, 1000.0],
+                                                    [x, y]]])
+    request.save()
+    layers = map_layers(advice, [])
+    assert layers.hotspots == [] and layers.hotspots_left_out == 1
+    assert ("1 hot spot location has a geometry that cannot be drawn and is not drawn."
+            in _text(advice))
+
+
+def test_a_self_crossing_hot_spot_is_repaired_and_drawn(adviser):
+    advice = _intake(adviser)
+    centre = from_geojson(advice.request.area.geometry).representative_point()
+    x, y, d = centre.x, centre.y, 0.0005
+    request = advice.request
+    request.hotspot_location = _location(adviser, [[[x, y], [x + d, y + d], [x + d, y],
+                                                    [x, y + d], [x, y]]])
+    request.save()
+    layers = map_layers(advice, [])
+    [(_name, shape)] = layers.hotspots
+    assert shape.is_valid and shape.area > 0 and layers.hotspots_left_out == 0
+
+
+def test_drawable_drops_empty_and_off_grid_shapes():
+    from shapely.geometry import Polygon, box
+    assert drawable(Polygon()) is None
+    assert drawable(box(-80, 0, -79, 1)) is None  # America: off the RD grid
+    assert drawable(box(5.1, 52.0, 5.11, 52.01)) is not None
