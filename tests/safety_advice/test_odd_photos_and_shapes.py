@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from tests.safety_advice.test_pdf_map import _text
+from tests.safety_advice.test_photo_views import _urls
 from tests.safety_advice.test_services import CROW_DAY, _intake
 from wijkregie.areas.geometry import from_geojson
 from wijkregie.hotspots.models import NamedLocation
@@ -114,3 +115,39 @@ def test_drawable_drops_empty_and_off_grid_shapes():
     assert drawable(Polygon()) is None
     assert drawable(box(-80, 0, -79, 1)) is None  # America: off the RD grid
     assert drawable(box(5.1, 52.0, 5.11, 52.01)) is not None
+
+
+def _jpeg(size: tuple[int, int] = (200, 150)) -> bytes:
+    out = io.BytesIO()
+    Image.effect_noise(size, 64).convert("RGB").save(out, format="JPEG")
+    return out.getvalue()
+
+
+def test_the_pdf_leaves_out_a_cut_short_jpeg(adviser, score):
+    """reportlab copies a JPEG into the document without decoding it: a file cut short
+    would be printed broken, so it is decoded first."""
+    photo = services.add_photo(user=adviser, score=score,
+                               upload=SimpleUploadedFile("p.jpg", _jpeg(), "image/jpeg"))
+    raw = photo.image.read()
+    photo.image.save("photo.jpg", ContentFile(raw[: len(raw) // 2]), save=True)
+    text = _text(score.round.advice)
+    assert "Photo 1, Litter: its stored file cannot be read and is left out." in text
+
+
+def test_a_stored_jpeg_named_jpeg_is_served_as_a_jpeg(login, adviser, score):
+    photo = services.add_photo(user=adviser, score=score,
+                               upload=SimpleUploadedFile("p.jpg", _jpeg(), "image/jpeg"))
+    photo.image.save("photo.jpeg", ContentFile(_jpeg()), save=True)
+    client = login("adviseur")
+    for url in _urls(photo):
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+        assert Image.open(io.BytesIO(response.content)).format == "JPEG"
+
+
+def test_a_stored_file_that_is_gone_answers_404(login, adviser, score):
+    photo = services.add_photo(user=adviser, score=score, upload=_png((40, 30)))
+    photo.image.delete(save=False)
+    client = login("adviseur")
+    for url in _urls(photo):
+        assert client.get(url).status_code == 404
