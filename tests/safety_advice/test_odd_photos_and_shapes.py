@@ -4,6 +4,7 @@ dropped, an unreadable stored photo is left out of the PDF (and said so), and a 
 the map cannot draw is counted in the caption."""
 
 import io
+import math
 from datetime import date, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
+from shapely.geometry import Polygon, box
 
 from tests.safety_advice.test_pdf_map import _text
 from tests.safety_advice.test_photo_views import _urls
@@ -110,11 +112,25 @@ def test_a_self_crossing_hot_spot_is_repaired_and_drawn(adviser):
     assert shape.is_valid and shape.area > 0 and layers.hotspots_left_out == 0
 
 
-def test_drawable_drops_empty_and_off_grid_shapes():
-    from shapely.geometry import Polygon, box
+def test_drawable_drops_empty_off_grid_and_not_finite_shapes():
     assert drawable(Polygon()) is None
-    assert drawable(box(-80, 0, -79, 1)) is None  # America: off the RD grid
+    assert drawable(box(2.35, 48.85, 2.36, 48.86)) is None  # Paris: off the RD grid
+    assert drawable(Polygon([(5.1, 52.0), (5.2, 52.0), (math.nan, 52.1)])) is None
     assert drawable(box(5.1, 52.0, 5.11, 52.01)) is not None
+
+
+def test_a_plan_area_that_cannot_be_drawn_is_said_so(adviser):
+    advice = _intake(adviser)
+    centre = from_geojson(advice.request.area.geometry).representative_point()
+    x, y = centre.x, centre.y
+    request = advice.request
+    request.area = None  # the hot spot asked about is the plan area
+    request.hotspot_location = _location(adviser, [[[x, y], [x + 0.001, y], [x, 1000.0],
+                                                    [x, y]]])
+    request.save()
+    text = _text(advice)
+    assert "No plan area is drawn: its geometry cannot be drawn" in text
+    assert "Legend" not in text and "4. Risk rating per theme" in text
 
 
 def _jpeg(size: tuple[int, int] = (200, 150)) -> bytes:

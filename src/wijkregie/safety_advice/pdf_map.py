@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+import shapely
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from reportlab.graphics.shapes import Circle, Drawing, Polygon, Rect, String
@@ -106,16 +108,20 @@ class MapLayers:
     plan_undrawable: bool = False  # the plan area has a geometry the map cannot draw
 
 
+def _on_grid(bounds: tuple[float, float, float, float]) -> bool:
+    min_x, min_y, max_x, max_y = bounds
+    grid_x0, grid_y0, grid_x1, grid_y1 = RD_BOUNDS
+    return grid_x0 <= min_x and max_x <= grid_x1 and grid_y0 <= min_y and max_y <= grid_y1
+
+
 def drawable(geom_wgs84: BaseGeometry) -> BaseGeometry | None:
     """``geom_wgs84`` in RD New, repaired when it crosses itself; None when it cannot be
-    drawn: empty, invalid after repair, not finite or off the RD grid."""
+    drawn: empty, with a vertex that is not a finite number, off the RD grid or invalid
+    after repair."""
     try:
         geom = to_rd(geom_wgs84)
-        if geom.is_empty or not all(map(math.isfinite, geom.bounds)):
-            return None
-        min_x, min_y, max_x, max_y = geom.bounds
-        if min_x < RD_BOUNDS[0] or min_y < RD_BOUNDS[1] or max_x > RD_BOUNDS[2] \
-                or max_y > RD_BOUNDS[3]:
+        if (geom.is_empty or not np.isfinite(shapely.get_coordinates(geom)).all()
+                or not _on_grid(geom.bounds)):
             return None
         if not geom.is_valid:
             geom = make_valid(geom)
