@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
-from shapely.geometry import Polygon, box
+from shapely.geometry import MultiPoint, Polygon, box
 
 from tests.safety_advice.test_pdf_map import _text
 from tests.safety_advice.test_photo_views import _urls
@@ -116,6 +116,7 @@ def test_drawable_drops_empty_off_grid_and_not_finite_shapes():
     assert drawable(Polygon()) is None
     assert drawable(box(2.35, 48.85, 2.36, 48.86)) is None  # Paris: off the RD grid
     assert drawable(Polygon([(5.1, 52.0), (5.2, 52.0), (math.nan, 52.1)])) is None
+    assert drawable(MultiPoint([(5.1, 52.0), (math.nan, 52.1)])) is None  # bounds finite
     assert drawable(box(5.1, 52.0, 5.11, 52.01)) is not None
 
 
