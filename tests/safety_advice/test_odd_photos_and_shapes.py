@@ -112,6 +112,7 @@ def test_a_self_crossing_hot_spot_is_repaired_and_drawn(adviser):
     assert shape.is_valid and shape.area > 0 and layers.hotspots_left_out == 0
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")  # the NaN
 def test_drawable_drops_empty_off_grid_and_not_finite_shapes():
     assert drawable(Polygon()) is None
     assert drawable(box(2.35, 48.85, 2.36, 48.86)) is None  # Paris: off the RD grid
