@@ -13,6 +13,7 @@ from reportlab.platypus import Image as PdfImage
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table
 
 from wijkregie.core.pdf import paragraph as _p
+from wijkregie.safety_advice import photo_files
 from wijkregie.safety_advice.models import Advice, Photo, Trigger, Verdict
 from wijkregie.safety_advice.pdf_map import map_caption, map_drawing, map_layers
 from wijkregie.safety_advice.rating import BAND_LABELS
@@ -25,10 +26,24 @@ MAX_PHOTOS = 12
 def _map(advice: Advice, photos: list[Photo], body: ParagraphStyle) -> list:
     """The map of section 3 with its caption, or the sentence that there is none."""
     layers = map_layers(advice, photos)
+    if layers.plan_undrawable:
+        return [_p(_("No plan area is drawn: its geometry cannot be drawn (it crosses "
+                     "itself beyond repair or lies outside the RD grid)."), body)]
     if layers.plan is None:
         return [_p(_("No plan area is drawn: the request has no plan area with a "
                      "geometry."), body)]
     return [Spacer(1, 0.2 * cm), map_drawing(layers), _p(map_caption(layers), body)]
+
+
+def _photo_image(photo: Photo) -> PdfImage | None:
+    """The photo for the document, or None when its file cannot be read. reportlab reads
+    an image only when the document is built, so it is decoded here first."""
+    try:
+        raw = photo_files.stored_bytes(photo)
+        photo_files.decode(raw)
+        return PdfImage(io.BytesIO(raw), width=6 * cm, height=4.5 * cm, kind="proportional")
+    except (photo_files.PhotoUnavailable, OSError, ValueError, NotImplementedError):
+        return None
 
 
 def advice_pdf(advice: Advice) -> bytes:
@@ -67,16 +82,17 @@ def advice_pdf(advice: Advice) -> bytes:
     story += _map(advice, photos, body)
     labels = {item["key"]: item["label"] for _theme, item in items(request.template.definition)}
     for number, photo in enumerate(photos, 1):
-        try:
-            story.append(PdfImage(photo.image.path, width=6 * cm, height=4.5 * cm,
-                                  kind="proportional"))
-        except (OSError, ValueError, NotImplementedError):
+        item = labels.get(photo.score.item_key, photo.score.item_key)
+        image = _photo_image(photo)
+        if image is None:
+            story.append(_p(_("Photo %(n)d, %(item)s: its stored file cannot be read and "
+                              "is left out.") % {"n": number, "item": item}, body))
             continue
         where = (f"{photo.lat:.5f}, {photo.lon:.5f}" if photo.lat is not None else "—")
-        story.append(_p(_("Photo %(n)d, %(item)s: at %(w)s, %(t)s") % {
-            "n": number, "item": labels.get(photo.score.item_key, photo.score.item_key),
-            "w": where, "t": timezone.localtime(photo.taken_at).strftime("%d-%m-%Y %H:%M")
-            if photo.taken_at else "—"}, body))
+        story += [image, _p(_("Photo %(n)d, %(item)s: at %(w)s, %(t)s") % {
+            "n": number, "item": item, "w": where,
+            "t": timezone.localtime(photo.taken_at).strftime("%d-%m-%Y %H:%M")
+            if photo.taken_at else "—"}, body)]
     section(4, _("Risk rating per theme"))
     rows = [[_("Theme"), _("Risk (0–100)")]]
     for theme in request.template.definition["themes"]:

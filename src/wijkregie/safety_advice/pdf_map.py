@@ -10,11 +10,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+import shapely
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from reportlab.graphics.shapes import Circle, Drawing, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import cm
+from shapely import make_valid
+from shapely.errors import GEOSException
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
@@ -28,6 +32,9 @@ MAP_WIDTH, MAP_HEIGHT, LEGEND_HEIGHT = 16 * cm, 11 * cm, 2.2 * cm
 MARGIN = 0.4 * cm
 MIN_EXTENT_M = 100.0  # a point-like plan area still gets a readable map
 PHOTO_REACH_M = 1000.0  # photos further from the mapped areas are counted, not drawn
+# EPSG:28992's bounds (min x, min y, max x, max y): a shape outside lies off the grid
+# (a vertex at latitude 1000 even becomes infinite) and is counted, not drawn.
+RD_BOUNDS = (-7000.0, 289000.0, 300000.0, 629000.0)
 # Solid light fills under dark outlines: readable in print and without transparency.
 PLAN, PLAN_FILL = colors.HexColor("#1f4e9c"), colors.HexColor("#dbe6f6")
 BUURT = colors.HexColor("#555555")
@@ -97,20 +104,52 @@ class MapLayers:
     hotspots: list[tuple[str, BaseGeometry]] = field(default_factory=list)
     photos: list[tuple[int, Point]] = field(default_factory=list)  # number as in the list
     photos_left_out: int = 0
+    hotspots_left_out: int = 0
+    plan_undrawable: bool = False  # the plan area has a geometry the map cannot draw
+
+
+def _on_grid(bounds: tuple[float, float, float, float]) -> bool:
+    min_x, min_y, max_x, max_y = bounds
+    grid_x0, grid_y0, grid_x1, grid_y1 = RD_BOUNDS
+    return grid_x0 <= min_x and max_x <= grid_x1 and grid_y0 <= min_y and max_y <= grid_y1
+
+
+def drawable(geom_wgs84: BaseGeometry) -> BaseGeometry | None:
+    """``geom_wgs84`` in RD New, repaired when it crosses itself; None when it cannot be
+    drawn: empty, with a vertex that is not a finite number, off the RD grid or invalid
+    after repair."""
+    try:
+        geom = to_rd(geom_wgs84)
+        if (geom.is_empty or not np.isfinite(shapely.get_coordinates(geom)).all()
+                or not _on_grid(geom.bounds)):
+            return None
+        if not geom.is_valid:
+            geom = make_valid(geom)
+    except (GEOSException, ValueError):
+        return None
+    return geom if geom.is_valid and not geom.is_empty else None
 
 
 def map_layers(advice: Advice, photos: list[Photo]) -> MapLayers:
     """The layers of ``advice``; ``photos`` numbered 1… as the PDF lists them."""
     request = advice.request
-    plan = plan_shape(request)
-    if plan is None:
+    shape = plan_shape(request)
+    if shape is None:
         return MapLayers(plan=None)
-    layers = MapLayers(plan=to_rd(plan))
-    layers.buurten = [(b.name, to_rd(from_geojson(b.geometry)))
-                      for b in request_buurten(request).filter(geometry__isnull=False)
-                      .order_by("name")]
-    layers.hotspots = [(loc.name, to_rd(shape)) for loc, shape in plan_locations(request)
-                       if shape is not None]
+    plan = drawable(shape)
+    if plan is None:
+        return MapLayers(plan=None, plan_undrawable=True)
+    layers = MapLayers(plan=plan)
+    buurten = ((b.name, drawable(from_geojson(b.geometry)))
+               for b in request_buurten(request).filter(geometry__isnull=False)
+               .order_by("name"))
+    layers.buurten = [(name, geom) for name, geom in buurten if geom is not None]
+    for loc, location_shape in plan_locations(request):
+        geom = drawable(location_shape) if location_shape is not None else None
+        if geom is None:
+            layers.hotspots_left_out += 1
+        else:
+            layers.hotspots.append((loc.name, geom))
     mapped = unary_union([layers.plan, *(g for _n, g in layers.buurten),
                           *(g for _n, g in layers.hotspots)])
     for number, photo in enumerate(photos, 1):
@@ -207,6 +246,11 @@ def map_caption(layers: MapLayers) -> str:
              "of the desk analysis (%(h)d) and the positions of the photos (%(p)d). "
              "Projection RD New (EPSG:28992); the scale bar is in metres.") % {
         "b": len(layers.buurten), "h": len(layers.hotspots), "p": len(layers.photos)}
+    if layers.hotspots_left_out:
+        text += " " + ngettext(
+            "%(n)d hot spot location has a geometry that cannot be drawn and is not drawn.",
+            "%(n)d hot spot locations have a geometry that cannot be drawn and are not "
+            "drawn.", layers.hotspots_left_out) % {"n": layers.hotspots_left_out}
     if layers.photos_left_out:
         text += " " + ngettext(
             "%(n)d photo lies more than 1 km from the plan area and is not drawn.",

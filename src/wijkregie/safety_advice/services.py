@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from shapely.errors import GEOSException
 from shapely.ops import unary_union
 
@@ -39,6 +39,12 @@ from wijkregie.safety_advice.models import (
 from wijkregie.safety_advice.templates import items, validate_definition
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+# A phone photo has 12–50 M pixels at most; a small file can declare far more (a
+# "decompression bomb"), so the size in the header is checked before decoding.
+MAX_PHOTO_PIXELS = 40_000_000
+# EXIF times outside these bounds cannot be when a scan photo was taken (EXIF dates from
+# 1995); one day ahead leaves room for a camera clock in another zone.
+EARLIEST_PHOTO_TIME = datetime(1990, 1, 1)
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png"}
 PHOTO_FORMAT_NAMES = {"jpg": "JPEG", "png": "PNG"}
 
@@ -269,7 +275,7 @@ def _gps_degrees(values: Any, ref: str) -> float:
 def read_location_and_time(image: Image.Image) -> tuple[float | None, float | None,
                                                          datetime | None]:
     exif = image.getexif()
-    lat = lon = taken = None
+    lat = lon = None
     gps = exif.get_ifd(0x8825)
     try:
         if 2 in gps and 4 in gps:
@@ -278,12 +284,38 @@ def read_location_and_time(image: Image.Image) -> tuple[float | None, float | No
     except (TypeError, ValueError, ZeroDivisionError):
         lat = lon = None
     stamp = exif.get_ifd(0x8769).get(36867) or exif.get(306)
-    if stamp:
-        try:
-            taken = timezone.make_aware(datetime.strptime(str(stamp), "%Y:%m:%d %H:%M:%S"))
-        except ValueError:
-            taken = None
-    return lat, lon, taken
+    return lat, lon, _taken_at(stamp) if stamp else None
+
+
+def _taken_at(stamp: Any) -> datetime | None:
+    """The EXIF time (local, without zone) as an aware time; None when it is not a time
+    a photo can have been taken (year 1 would even overflow when stored in UTC)."""
+    try:
+        naive = datetime.strptime(str(stamp), "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    latest = timezone.localtime().replace(tzinfo=None) + timedelta(days=1)
+    if not EARLIEST_PHOTO_TIME <= naive <= latest:
+        return None
+    return timezone.make_aware(naive)
+
+
+def _decoded_upload(upload: Any) -> Image.Image:
+    """The uploaded JPEG or PNG, decoded once its header shows a sane pixel count."""
+    too_large = ValidationError({"image": _("the photo has more than %(n)d million pixels")
+                                 % {"n": MAX_PHOTO_PIXELS // 1_000_000}})
+    try:
+        image = Image.open(upload)  # reads the header only
+        if image.width * image.height > MAX_PHOTO_PIXELS:
+            raise too_large
+        image.load()
+    except Image.DecompressionBombError as exc:  # Pillow's own, far higher limit
+        raise too_large from exc
+    except (UnidentifiedImageError, OSError) as exc:
+        raise ValidationError({"image": _("the file is not a JPEG or PNG photo")}) from exc
+    if image.format not in PHOTO_FORMATS:
+        raise ValidationError({"image": _("the file is not a JPEG or PNG photo")})
+    return image
 
 
 def add_photo(*, user: User, score: ItemScore, upload: Any) -> Photo:
@@ -293,20 +325,15 @@ def add_photo(*, user: User, score: ItemScore, upload: Any) -> Photo:
     _editable(Advice.objects.get(pk=score.round.advice_id))
     if upload.size > MAX_PHOTO_BYTES:
         raise ValidationError({"image": _("the photo is larger than 10 MB")})
-    try:
-        image = Image.open(upload)
-        image.load()
-    except (UnidentifiedImageError, OSError) as exc:
-        raise ValidationError({"image": _("the file is not a JPEG or PNG photo")}) from exc
-    if image.format not in PHOTO_FORMATS:
-        raise ValidationError({"image": _("the file is not a JPEG or PNG photo")})
+    image = _decoded_upload(upload)
     fmt = image.format
     lat, lon, taken = read_location_and_time(image)
+    image = ImageOps.exif_transpose(image)  # the pixels upright before the EXIF goes
     if image.mode not in ("RGB", "RGBA", "L"):
-        image = image.convert("RGBA" if image.format == "PNG" else "RGB")
+        image = image.convert("RGBA" if fmt == "PNG" else "RGB")
     # Only the pixels travel to the new image: no EXIF, XMP, ICC or text chunks.
     clean = Image.frombytes(image.mode, image.size, image.tobytes())
-    if image.format == "JPEG" and clean.mode == "RGBA":
+    if fmt == "JPEG" and clean.mode == "RGBA":
         clean = clean.convert("RGB")
     out = io.BytesIO()
     clean.save(out, format=PHOTO_FORMAT_NAMES[PHOTO_FORMATS[fmt]])

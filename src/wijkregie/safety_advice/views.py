@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -105,13 +105,17 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
     # The photo itself is audited like the advice's page; its thumbnails, shown on pages
     # whose reads are recorded there, are not (one event per image would drown the log).
     audit.record(AuditAction.VIEW, actor=request.user, request=request, obj=shot)
-    with shot.image.open("rb") as stored:
-        content = stored.read()
-    return _image_response(content, photo_files.content_type(shot))
+    try:
+        return _image_response(photo_files.stored_bytes(shot), photo_files.content_type(shot))
+    except photo_files.PhotoUnavailable as exc:
+        raise Http404(_("The photo's file cannot be read.")) from exc
 
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def photo_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     shot = get_object_or_404(selectors.photos(request.user), pk=pk)
-    return _image_response(photo_files.thumbnail(shot), photo_files.content_type(shot))
+    try:
+        return _image_response(photo_files.thumbnail(shot), photo_files.content_type(shot))
+    except photo_files.PhotoUnavailable as exc:
+        raise Http404(_("The photo's file cannot be read.")) from exc

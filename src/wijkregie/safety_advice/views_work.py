@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wijkregie.core import audit
+from wijkregie.core.models import AuditAction
 from wijkregie.regie.forms import apply_errors
 from wijkregie.safety_advice import photo_files, selectors, services
 from wijkregie.safety_advice.forms import (
@@ -139,6 +141,8 @@ def photos(request: HttpRequest, pk: int) -> HttpResponse:
                 "item": labels[score.item_key]})
             return redirect("safety_advice:photos", pk=scan_round.pk)
     scores = list(scan_round.scores.prefetch_related("photos"))
+    # The page shows every photo's thumbnail: its read is recorded here, once.
+    audit.record(AuditAction.VIEW, actor=request.user, request=request, obj=scan_round)
     return render(request, "safety_advice/photos.html", {
         "round": scan_round, "advice": scan_round.advice, "form": form,
         "scores": photo_files.described(scores, labels)},
