@@ -18,7 +18,7 @@ from wijkregie.safety_advice.models import Advice, Photo, Trigger, Verdict
 from wijkregie.safety_advice.pdf_map import map_caption, map_drawing, map_layers
 from wijkregie.safety_advice.rating import BAND_LABELS
 from wijkregie.safety_advice.selectors import advice_rating
-from wijkregie.safety_advice.templates import items
+from wijkregie.safety_advice.templates import item_labels, items
 
 MAX_PHOTOS = 12
 
@@ -80,7 +80,7 @@ def advice_pdf(advice: Advice) -> bytes:
     photos = list(Photo.objects.filter(score__round__advice=advice)
                   .select_related("score").order_by("pk")[:MAX_PHOTOS])
     story += _map(advice, photos, body)
-    labels = {item["key"]: item["label"] for _theme, item in items(request.template.definition)}
+    labels = item_labels(request.template.definition)
     for number, photo in enumerate(photos, 1):
         item = labels.get(photo.score.item_key, photo.score.item_key)
         image = _photo_image(photo)

@@ -94,3 +94,10 @@ def described(scores: list[ItemScore], labels: dict[str, str]
         label = labels.get(score.item_key, score.item_key)
         rows.append((label, score, [(p, alt_text(p, label)) for p in score.photos.all()]))
     return rows
+
+
+def round_photos(scores: list[ItemScore], labels: dict[str, str]
+                 ) -> list[tuple[Photo, str, str]]:
+    """A round's photos in item order, each with its alt text and item label."""
+    return [(photo, alt, label) for label, _score, shots in described(scores, labels)
+            for photo, alt in shots]

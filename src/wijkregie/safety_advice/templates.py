@@ -98,6 +98,11 @@ def items(definition: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, An
     return [(theme, item) for theme in definition["themes"] for item in theme["items"]]
 
 
+def item_labels(definition: dict[str, Any]) -> dict[str, str]:
+    """Each item's label by its key, in template order."""
+    return {item["key"]: item["label"] for _theme, item in items(definition)}
+
+
 def _item(key: str, label: str, scale: str, weight: float, **extra: Any) -> dict[str, Any]:
     return {"key": key, "label": label, "scale": scale, "weight": weight,
             "na_allowed": extra.pop("na_allowed", True), "required": extra.pop("required", True),

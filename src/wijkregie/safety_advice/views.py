@@ -16,7 +16,7 @@ from wijkregie.safety_advice import follow_up, photo_files, regie_link, selector
 from wijkregie.safety_advice.models import AdviceStatus, PlanPhase
 from wijkregie.safety_advice.pdf import advice_pdf
 from wijkregie.safety_advice.rating import BAND_LABELS
-from wijkregie.safety_advice.templates import items
+from wijkregie.safety_advice.templates import item_labels, items
 
 VIEW = "safety_advice.view_advice"
 
@@ -38,11 +38,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     advice = get_object_or_404(selectors.advices(request.user), pk=pk)
     rating = selectors.advice_rating(advice)
     labels = {t["key"]: t["label"] for t in advice.request.template.definition["themes"]}
-    item_labels = {item["key"]: item["label"]
-                   for _theme, item in items(advice.request.template.definition)}
-    rounds = [(scan, [(shot, alt, label) for label, _score, shots in photo_files.described(
-        list(scan.scores.all()), item_labels) for shot, alt in shots])
-        for scan in advice.rounds.prefetch_related("scores__photos")]
+    by_key = item_labels(advice.request.template.definition)
+    rounds = [(scan, photo_files.round_photos(list(scan.scores.all()), by_key))
+              for scan in advice.rounds.prefetch_related("scores__photos")]
     audit.record(AuditAction.VIEW, actor=request.user, request=request, obj=advice)
     return render(request, "safety_advice/detail.html", {
         "advice": advice, "rating": rating,

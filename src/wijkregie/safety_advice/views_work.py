@@ -36,7 +36,7 @@ from wijkregie.safety_advice.models import (
     Trigger,
 )
 from wijkregie.safety_advice.rating import propose_recommendations
-from wijkregie.safety_advice.templates import items
+from wijkregie.safety_advice.templates import item_labels, items
 from wijkregie.signals.geocoding import buurt_features
 
 VIEW = "safety_advice.view_advice"
@@ -127,7 +127,7 @@ def photos(request: HttpRequest, pk: int) -> HttpResponse:
         advice__in=selectors.advices(request.user)).select_related("advice__request__template"),
         pk=pk)
     definition = scan_round.advice.request.template.definition
-    labels = {item["key"]: item["label"] for _t, item in items(definition)}
+    labels = item_labels(definition)
     choices = [(key, labels[key]) for key in labels]
     form = PhotoForm(request.POST or None, request.FILES or None, item_choices=choices)
     if request.method == "POST" and form.is_valid():

@@ -8,6 +8,8 @@ from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from wijkregie.regie.models import Plan
+
 register = template.Library()
 
 
@@ -39,9 +41,9 @@ def percent(share: float) -> str:
 
 
 @register.simple_tag
-def bands_sentence(plan: object) -> str:
+def bands_sentence(plan: Plan) -> str:
     """How the plan's traffic lights are set (its bands), for its pages and its report."""
     return _("Traffic light: green when a goal achieved at least %(green)s %% of the "
              "progress planned from its baseline to its milestone, amber from %(amber)s %%, "
-             "red below that.") % {"green": share_as_percent(plan.green_from),  # type: ignore[attr-defined]
-                                   "amber": share_as_percent(plan.amber_from)}  # type: ignore[attr-defined]
+             "red below that.") % {"green": share_as_percent(plan.green_from),
+                                   "amber": share_as_percent(plan.amber_from)}
